@@ -1,0 +1,1 @@
+"""Accounts: people, sign-in, household memberships and roles per place."""

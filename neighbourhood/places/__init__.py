@@ -1,0 +1,1 @@
+"""Places: the tenancy tree community → compound → building → household."""

@@ -1,0 +1,30 @@
+"""One way to answer a request: the full page, or only its fragment for htmx."""
+from __future__ import annotations
+
+from flask import abort, make_response, render_template
+
+from neighbourhood.extensions import htmx
+
+
+def render(template: str, *, partial: str | None = None, status: int = 200, **context):
+    """Render `template`, or `partial` alone when htmx asked (and is not restoring history)."""
+    wants_fragment = partial is not None and bool(htmx) and not htmx.history_restore_request
+    response = make_response(render_template(partial if wants_fragment else template, **context), status)
+    if partial is not None:
+        response.vary.add("HX-Request")
+    return response
+
+
+def require(allowed: bool) -> None:
+    """Stop with 403 unless the permission predicate said yes."""
+    if not allowed:
+        abort(403)
+
+
+def get_or_404(model, object_id: int):
+    from neighbourhood.extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj

@@ -1,0 +1,100 @@
+"""Binds extensions, blueprints, template globals and security headers to an app."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+
+from neighbourhood.config import PROJECT_ROOT
+from neighbourhood.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def init_app(app: Flask) -> None:
+    from neighbourhood.accounts.sms import make_sender
+    from neighbourhood.web import i18n, sessions
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["TALISMAN_FORCE_HTTPS"],
+        session_cookie_secure=False,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy={"geolocation": "()", "microphone": "()", "camera": "(self)"},
+    )
+    app.session_interface = sessions.HttpsAwareSessionInterface()
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in first.")
+    login_manager.login_message_category = "info"
+    app.extensions["sms_sender"] = make_sender(app.config["SMS_BACKEND"])
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_commands(app)
+
+    from neighbourhood.web import errors
+
+    errors.register(app)
+
+    @app.after_request
+    def _vary_on_htmx(response):
+        if request.headers.get("HX-Request"):
+            response.vary.add("HX-Request")
+        return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    from neighbourhood.accounts.views import bp as accounts_bp
+    from neighbourhood.audit.views import bp as audit_bp
+    from neighbourhood.places.views import bp as places_bp
+    from neighbourhood.web.views import bp as web_bp
+
+    for blueprint in (web_bp, accounts_bp, places_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from neighbourhood.accounts import permissions
+    from neighbourhood.web import display, i18n
+
+    app.jinja_env.globals.update(permissions.PREDICATES)
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf,
+        current_locale=i18n.current_language,
+        LANGUAGES=i18n.LANGUAGE_NAMES,
+        public_name=display.public_name,
+    )
+    app.jinja_env.filters.update(
+        local_datetime=display.local_datetime,
+        local_date=display.local_date,
+        area=display.area,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def _register_commands(app: Flask) -> None:
+    from neighbourhood.audit.cli import audit_cli
+    from neighbourhood.demo import seed_demo_command
+
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,177 @@
+"""Fixtures: a fresh database per test, a world of places and people, signed-in clients, query counts.
+
+SQLite (default): a new in-memory database for every test. PostgreSQL (DATABASE_URL set): the schema is
+created once and every table is emptied after each test, so tests that commit or run in parallel
+threads see a real database."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import event, text
+
+from neighbourhood import create_app
+from neighbourhood.accounts import services as account_services
+from neighbourhood.accounts.models import Relation, Role
+from neighbourhood.config import TestConfig
+from neighbourhood.extensions import db
+from tests import factories
+
+USING_POSTGRES = bool(os.environ.get("DATABASE_URL"))
+
+
+def make_app(**overrides):
+    config = type("Config", (TestConfig,), overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema():
+    if not USING_POSTGRES:
+        yield
+        return
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    if USING_POSTGRES:
+        names = ", ".join(t.name for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+
+
+@pytest.fixture
+def app(_postgres_schema):
+    app = make_app()
+    with app.app_context():
+        if not USING_POSTGRES:
+            db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sms_outbox(app):
+    return app.extensions["sms_sender"].outbox
+
+
+def last_code(outbox, phone: str) -> str:
+    import re
+
+    message = next(m for p, m in reversed(outbox) if p == phone)
+    return re.search(r"\d{6}", message).group()
+
+
+ROLES = ("anonymous", "unverified", "resident", "owner", "council", "supervisor", "enterprise",
+         "station", "admin", "other_council")
+
+
+@dataclass
+class World:
+    """Community 1 with compounds A (ours) and B (the other one), one person per role."""
+    community: object
+    compound: object
+    other_compound: object
+    building: object
+    household: object
+    free_household: object
+    other_household: object
+    users: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(app, session) -> World:
+    config = app.config
+    community = factories.community(session)
+    compound = factories.compound(session, community)
+    other = factories.compound(session, community, name="芳草街院落")
+    building = factories.building(session, compound, "3栋")
+    household = factories.household(session, building, "2", "501")
+    free_household = factories.household(session, building, "2", "502")
+    other_building = factories.building(session, other, "1栋")
+    other_household = factories.household(session, other_building, "1", "101")
+    w = World(community, compound, other, building, household, free_household, other_household)
+
+    def person(name, display):
+        w.users[name] = factories.user(session, config, display_name=display)
+        return w.users[name]
+
+    person("unverified", "新住户")
+    factories.membership(session, person("resident", "李阿姨"), household, relation=Relation.FAMILY)
+    factories.membership(session, person("owner", "王先生"), household, relation=Relation.OWNER)
+    council = person("council", "张老师")
+    factories.membership(session, council, household)
+    factories.role(session, council, Role.COUNCIL_MEMBER, compound_obj=compound)
+    supervisor = person("supervisor", "陈姐")
+    factories.membership(session, supervisor, household)
+    factories.role(session, supervisor, Role.SUPERVISOR, compound_obj=compound)
+    enterprise = person("enterprise", "刘师傅")
+    factories.role(session, enterprise, Role.ENTERPRISE_OPERATOR, compound_obj=compound)
+    station = person("station", "周社工")
+    factories.role(session, station, Role.STATION_STAFF, community_obj=community)
+    admin = person("admin", "管理员")
+    factories.role(session, admin, Role.ADMIN)
+    other_council = person("other_council", "赵主任")
+    factories.membership(session, other_council, other_household)
+    factories.role(session, other_council, Role.COUNCIL_MEMBER, compound_obj=other)
+    session.commit()
+    return w
+
+
+def sign_in(app, client, user) -> None:
+    """Put a real device session in the cookie, as the sign-in view does."""
+    token = account_services.start_session(db.session, config=app.config, user=user, user_agent="pytest")
+    db.session.commit()
+    with client.session_transaction() as s:
+        s["_user_id"] = token
+        s["_fresh"] = True
+
+
+@pytest.fixture
+def client_as(app, world):
+    def make(role_name: str):
+        client = app.test_client()
+        if role_name != "anonymous":
+            sign_in(app, client, world.users[role_name])
+        return client
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ...; len(queries) is the number of SQL statements."""
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return counter

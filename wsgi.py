@@ -1,0 +1,3 @@
+from neighbourhood import create_app
+
+app = create_app()
