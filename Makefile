@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 run: install translations
 	mkdir -p instance
@@ -35,5 +35,5 @@ test: install translations chromium
 
 # Re-extract the messages after changing user-visible text, then translate both catalogues.
 messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract --sort-output --no-wrap -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot neighbourhood templates
+	$(BIN)/pybabel -q update --no-wrap -i translations/messages.pot -d translations --no-fuzzy-matching
