@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    SelectChoice,
     DateField,
     PasswordField,
     RadioField,
@@ -16,15 +17,15 @@ from neighbourhood.accounts import rules
 from neighbourhood.accounts.models import Relation, Role
 
 RELATION_CHOICES = [
-    (Relation.OWNER.value, _l("Owner")),
-    (Relation.TENANT.value, _l("Tenant")),
-    (Relation.FAMILY.value, _l("Family member")),
+    SelectChoice(Relation.OWNER.value, _l("Owner")),
+    SelectChoice(Relation.TENANT.value, _l("Tenant")),
+    SelectChoice(Relation.FAMILY.value, _l("Family member")),
 ]
 COMPOUND_ROLE_CHOICES = [
-    (Role.COUNCIL_MEMBER.value, _l("Council member")),
-    (Role.COUNCIL_CONVENER.value, _l("Council convener")),
-    (Role.SUPERVISOR.value, _l("Supervisor")),
-    (Role.ENTERPRISE_OPERATOR.value, _l("Enterprise operator")),
+    SelectChoice(Role.COUNCIL_MEMBER.value, _l("Council member")),
+    SelectChoice(Role.COUNCIL_CONVENER.value, _l("Council convener")),
+    SelectChoice(Role.SUPERVISOR.value, _l("Supervisor")),
+    SelectChoice(Role.ENTERPRISE_OPERATOR.value, _l("Enterprise operator")),
 ]
 
 REQUIRED = _l("This field is required.")

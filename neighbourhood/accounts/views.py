@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from neighbourhood.accounts import households, permissions, roles, rules, services
 from neighbourhood.accounts.forms import (
@@ -238,7 +239,7 @@ def delete_account():
 
 def _compound_choices():
     compounds = db.session.scalars(select(Compound).order_by(Compound.community_id, Compound.id))
-    return [(c.id, c.name) for c in compounds]
+    return [SelectChoice(c.id, c.name) for c in compounds]
 
 
 @bp.route("/households/join", methods=["GET", "POST"])

@@ -2,16 +2,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DecimalField, SelectField, StringField, SubmitField
+from wtforms import SelectChoice, DecimalField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from neighbourhood.places.models import AreaBasis
 
 REQUIRED = _l("This field is required.")
 AREA_BASIS_CHOICES = [
-    (AreaBasis.REGISTERED.value, _l("Registered area")),
-    (AreaBasis.SURVEYED.value, _l("Surveyed area")),
-    (AreaBasis.CONTRACT.value, _l("Sales-contract area")),
+    SelectChoice(AreaBasis.REGISTERED.value, _l("Registered area")),
+    SelectChoice(AreaBasis.SURVEYED.value, _l("Surveyed area")),
+    SelectChoice(AreaBasis.CONTRACT.value, _l("Sales-contract area")),
 ]
 
 
@@ -68,7 +68,7 @@ class ImportForm(FlaskForm):
 
 class InvitationForm(FlaskForm):
     scope = SelectField(_l("Print codes for"), choices=[
-        ("unverified", _l("Households with no verified resident")),
-        ("all", _l("Every household (earlier codes stop working)")),
+        SelectChoice("unverified", _l("Households with no verified resident")),
+        SelectChoice("all", _l("Every household (earlier codes stop working)")),
     ])
     submit = SubmitField(_l("Print invitation letters"))
