@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from flask import g
 from sqlalchemy import event, text
 
 from neighbourhood import create_app
@@ -20,9 +21,16 @@ from neighbourhood.extensions import db
 from tests import factories
 
 USING_POSTGRES = bool(os.environ.get("DATABASE_URL"))
+# Each test run gets its own PostgreSQL schema, so two runs on one database never meet.
+PG_SCHEMA = f"test_run_{os.getpid()}"
 
 
 def make_app(**overrides):
+    if USING_POSTGRES:
+        overrides.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
+            **TestConfig.SQLALCHEMY_ENGINE_OPTIONS,
+            "connect_args": {"options": f"-csearch_path={PG_SCHEMA}"},
+        })
     config = type("Config", (TestConfig,), overrides)
     return create_app(config)
 
@@ -34,10 +42,14 @@ def _postgres_schema():
         return
     app = make_app()
     with app.app_context():
-        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
         db.create_all()
     yield
     with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
         db.engine.dispose()
 
 
@@ -48,9 +60,19 @@ def empty_tables() -> None:
         db.session.commit()
 
 
+def _like_a_fresh_request(app) -> None:
+    """Tests hold an app context open, and Flask reuses it for the requests they make. Make each
+    request start as in production: no user cached in g, nothing cached in the session."""
+    @app.before_request
+    def _forget_previous_request():
+        g.pop("_login_user", None)
+        db.session.expire_all()
+
+
 @pytest.fixture
 def app(_postgres_schema):
     app = make_app()
+    _like_a_fresh_request(app)
     with app.app_context():
         if not USING_POSTGRES:
             db.create_all()

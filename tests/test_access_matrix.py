@@ -1,0 +1,141 @@
+"""Every endpoint × every role, including a council member of the other compound acting on ours.
+
+A new endpoint without an entry here fails test_every_endpoint_is_in_the_matrix."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+
+from neighbourhood.accounts.models import MembershipStatus, Relation, Role
+from tests import factories
+from tests.conftest import ROLES
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+STATION = frozenset({"station", "admin"})
+REVIEWERS = frozenset({"council", "station", "admin"})
+# Reviewers of the other compound: our council has no say there, its own council does.
+OTHER_REVIEWERS = frozenset({"other_council", "station", "admin"})
+PERSONAL_DETAILS = frozenset({"council", "supervisor", "station", "admin"})
+AUDITORS = frozenset({"supervisor", "station", "admin"})
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    url: Callable[[dict], str]
+    allowed: frozenset
+    variant: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.endpoint}{'@' + self.variant if self.variant else ''}"
+
+
+def objects(session, config, world) -> dict:
+    """The objects the URLs point at, made fresh for each test."""
+    pending = factories.membership(session, world.users["unverified"], world.free_household,
+                                   relation=Relation.TENANT, status=MembershipStatus.PENDING)
+    other_pending = factories.membership(session, world.users["unverified"], world.other_household,
+                                         relation=Relation.TENANT, status=MembershipStatus.PENDING)
+    enterprise_role = next(r for r in world.users["enterprise"].role_assignments
+                           if r.role is Role.ENTERPRISE_OPERATOR)
+    staff_role = next(r for r in world.users["station"].role_assignments)
+    resident_membership = world.users["resident"].memberships[0]
+    session.commit()
+    return {
+        "community": world.community.id, "compound": world.compound.id,
+        "other_compound": world.other_compound.id, "building": world.building.id,
+        "household": world.household.id, "other_household": world.other_household.id,
+        "pending": pending.id, "other_pending": other_pending.id,
+        "enterprise_role": enterprise_role.id, "staff_role": staff_role.id,
+        "resident_membership": resident_membership.id,
+        "other_building": world.other_household.building_id,
+    }
+
+
+MATRIX = [
+    Case("web.home", "GET", lambda o: "/", EVERYONE),
+    Case("web.healthz", "GET", lambda o: "/healthz", EVERYONE),
+    Case("web.set_language", "GET", lambda o: "/language/en?next=/", EVERYONE),
+    Case("web.favicon", "GET", lambda o: "/favicon.ico", EVERYONE),
+    Case("static", "GET", lambda o: "/static/css/app.css", EVERYONE),
+    Case("accounts.register", "GET", lambda o: "/register", EVERYONE),
+    Case("accounts.login", "GET", lambda o: "/login", EVERYONE),
+    Case("accounts.login_with_code", "GET", lambda o: "/login/code", EVERYONE),
+    Case("accounts.reset_password", "GET", lambda o: "/password/reset", EVERYONE),
+    Case("accounts.logout", "POST", lambda o: "/logout", SIGNED_IN),
+    Case("accounts.me", "GET", lambda o: "/me", SIGNED_IN),
+    Case("accounts.export", "GET", lambda o: "/me/export", SIGNED_IN),
+    Case("accounts.delete_account", "GET", lambda o: "/me/delete", SIGNED_IN),
+    Case("accounts.join_household", "GET", lambda o: "/households/join", SIGNED_IN),
+    Case("accounts.redeem_code", "GET", lambda o: "/households/redeem", SIGNED_IN),
+    Case("accounts.withdraw_membership", "POST",
+         lambda o: f"/memberships/{o['resident_membership']}/withdraw", frozenset({"resident"})),
+    Case("accounts.pending", "GET", lambda o: f"/compounds/{o['compound']}/memberships", REVIEWERS),
+    Case("accounts.pending", "GET", lambda o: f"/compounds/{o['other_compound']}/memberships",
+         OTHER_REVIEWERS, "other"),
+    Case("accounts.approve", "POST", lambda o: f"/memberships/{o['pending']}/approve", REVIEWERS),
+    Case("accounts.approve", "POST", lambda o: f"/memberships/{o['other_pending']}/approve",
+         OTHER_REVIEWERS, "other"),
+    Case("accounts.decline", "POST", lambda o: f"/memberships/{o['pending']}/decline", REVIEWERS),
+    Case("accounts.decline", "POST", lambda o: f"/memberships/{o['other_pending']}/decline",
+         OTHER_REVIEWERS, "other"),
+    Case("accounts.residents", "GET", lambda o: f"/compounds/{o['compound']}/residents", PERSONAL_DETAILS),
+    Case("accounts.residents", "GET", lambda o: f"/compounds/{o['other_compound']}/residents",
+         frozenset({"other_council", "station", "admin"}), "other"),
+    Case("accounts.compound_roles", "GET", lambda o: f"/compounds/{o['compound']}/roles", STATION),
+    Case("accounts.community_staff", "GET", lambda o: f"/communities/{o['community']}/staff",
+         frozenset({"admin"})),
+    Case("accounts.end_role", "POST", lambda o: f"/roles/{o['enterprise_role']}/end", STATION),
+    Case("accounts.end_role", "POST", lambda o: f"/roles/{o['staff_role']}/end", frozenset({"admin"}),
+         "station-staff"),
+    Case("places.station", "GET", lambda o: "/station/", STATION),
+    Case("places.create_community", "POST", lambda o: "/station/communities", frozenset({"admin"})),
+    Case("places.community", "GET", lambda o: f"/station/communities/{o['community']}", STATION),
+    Case("places.compound", "GET", lambda o: f"/station/compounds/{o['compound']}", STATION),
+    Case("places.add_building", "POST", lambda o: f"/station/compounds/{o['compound']}/buildings", STATION),
+    Case("places.building", "GET", lambda o: f"/station/buildings/{o['building']}", STATION),
+    Case("places.building", "GET", lambda o: f"/station/buildings/{o['other_building']}", STATION, "other"),
+    Case("places.household", "GET", lambda o: f"/station/households/{o['household']}", STATION),
+    Case("places.import_households", "GET", lambda o: f"/station/compounds/{o['compound']}/import", STATION),
+    Case("places.import_template", "GET",
+         lambda o: f"/station/compounds/{o['compound']}/import/template.csv", STATION),
+    Case("places.invitations", "GET", lambda o: f"/station/compounds/{o['compound']}/invitations", STATION),
+    Case("audit.index", "GET", lambda o: "/audit/", AUDITORS),
+    Case("audit.verify", "POST", lambda o: "/audit/verify", AUDITORS),
+]
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    covered = {case.endpoint for case in MATRIX}
+    assert endpoints - covered == set(), "add these endpoints to the access-control matrix"
+    assert covered - endpoints == set(), "the matrix names endpoints that no longer exist"
+
+
+def test_matrix_roles_are_the_conftest_roles():
+    for case in MATRIX:
+        assert case.allowed <= EVERYONE, case.id
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", MATRIX, ids=lambda c: c.id)
+def test_access(app, session, world, client_as, case: Case, role: str):
+    url = case.url(objects(session, app.config, world))
+    client = client_as(role)
+    response = client.open(url, method=case.method, data={})
+    response.close()
+    signed_out_redirect = response.status_code == 302 and "/login" in response.headers["Location"]
+    if role in case.allowed:
+        assert response.status_code not in (401, 403) and not signed_out_redirect, \
+            f"{role} should reach {case.method} {url}, got {response.status_code}"
+        assert response.status_code < 500
+    elif role == "anonymous":
+        assert signed_out_redirect, f"anonymous should be sent to sign in from {url}"
+    else:
+        assert response.status_code == 403, \
+            f"{role} must not reach {case.method} {url}, got {response.status_code}"

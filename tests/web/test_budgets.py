@@ -1,0 +1,56 @@
+"""DESIGN.md §6: page weight and SQL queries per page, measured on real pages."""
+import gzip
+import re
+
+from tests import factories
+
+HTML_BUDGET = 14 * 1024
+TOTAL_BUDGET = 60 * 1024
+
+
+def gzipped(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def assets_of(page: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+\.(?:js|css))"', page)
+
+
+def page_weight(client, path: str) -> tuple[int, int, str]:
+    page = client.get(path).get_data()
+    total = gzipped(page)
+    for asset in assets_of(page.decode()):
+        response = client.get(asset)
+        total += gzipped(response.get_data())
+        response.close()
+    return gzipped(page), total, page.decode()
+
+
+def test_resident_home_keeps_the_page_budget(world, client_as):
+    html, total, page = page_weight(client_as("resident"), "/")
+    assert html <= HTML_BUDGET, f"HTML is {html} bytes gzip"
+    assert total <= TOTAL_BUDGET, f"HTML+CSS+JS is {total} bytes gzip"
+
+
+def test_no_web_fonts_and_no_third_party_requests(world, client_as):
+    client = client_as("resident")
+    page = client.get("/").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert urls and all(u.startswith("/") or u.startswith("#") for u in urls), urls
+    css = client.get("/static/css/app.css")
+    assert b"@font-face" not in css.get_data() and b"url(" not in css.get_data()
+    css.close()
+
+
+def test_home_queries_do_not_grow(app, session, world, client_as, count_queries):
+    client = client_as("council")
+    with count_queries() as few:
+        client.get("/")
+    for room in range(100, 130):
+        household = factories.household(session, world.building, "1", str(room))
+        neighbour = factories.user(session, app.config)
+        factories.membership(session, neighbour, household)
+    session.commit()
+    with count_queries() as many:
+        client.get("/")
+    assert len(few) == len(many) <= 12
