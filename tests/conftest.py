@@ -9,6 +9,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import flask_babel
 import pytest
 from flask import g
 from sqlalchemy import event, text
@@ -62,10 +63,11 @@ def empty_tables() -> None:
 
 def _like_a_fresh_request(app) -> None:
     """Tests hold an app context open, and Flask reuses it for the requests they make. Make each
-    request start as in production: no user cached in g, nothing cached in the session."""
+    request start as in production: no user or language cached, nothing cached in the session."""
     @app.before_request
     def _forget_previous_request():
         g.pop("_login_user", None)
+        flask_babel.refresh()
         db.session.expire_all()
 
 

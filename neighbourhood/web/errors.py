@@ -1,24 +1,24 @@
 """Error pages in the user's language; a database outage is a 503, not a stack trace."""
 from flask import Flask, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
 from neighbourhood.extensions import db
 
 TITLES = {
-    400: "The request could not be understood.",
-    403: "You do not have permission to do this.",
-    404: "This page does not exist.",
-    405: "This page does not accept that request.",
-    413: "The upload is too large.",
-    429: "Too many attempts. Please wait a while and try again.",
-    500: "Something went wrong on our side.",
-    503: "The service is temporarily unavailable. Please try again shortly.",
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to do this."),
+    404: _l("This page does not exist."),
+    405: _l("This page does not accept that request."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Please wait a while and try again."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The service is temporarily unavailable. Please try again shortly."),
 }
 
 
 def _page(code: int, detail: str = ""):
-    return render_template("web/error.html", code=code, title=gettext(TITLES[code]), detail=detail), code
+    return render_template("web/error.html", code=code, title=TITLES[code], detail=detail), code
 
 
 def register(app: Flask) -> None:
