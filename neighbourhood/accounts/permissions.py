@@ -143,6 +143,9 @@ def compounds_of(user) -> list[Compound]:
     for assignment in active_roles(user):
         if assignment.compound is not None:
             seen.setdefault(assignment.compound_id, assignment.compound)
+        elif assignment.role is Role.STATION_STAFF and assignment.community is not None:
+            for compound in assignment.community.compounds:
+                seen.setdefault(compound.id, compound)
     return list(seen.values())
 
 

@@ -8,11 +8,13 @@ from typing import Any, Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from neighbourhood.accounts import passwords, rules
 from neighbourhood.accounts.models import (
+    HouseholdMembership,
     MembershipStatus,
+    RoleAssignment,
     SmsCode,
     SmsPurpose,
     User,
@@ -22,6 +24,7 @@ from neighbourhood.accounts.sms import SmsSender
 from neighbourhood.audit import services as audit
 from neighbourhood.audit.models import AuditEntry
 from neighbourhood.db import DomainError, utcnow
+from neighbourhood.places.models import Household
 
 Config = Mapping[str, Any]
 
@@ -200,6 +203,22 @@ def revoke_all_sessions(session: Session, *, user: User) -> None:
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def load_profile(session: Session, *, user: User) -> User:
+    """The user with households and roles loaded in a fixed number of queries, however many there are."""
+    return session.scalars(
+        select(User)
+        .where(User.id == user.id)
+        .options(
+            selectinload(User.memberships).joinedload(HouseholdMembership.household)
+            .joinedload(Household.building),
+            selectinload(User.memberships).joinedload(HouseholdMembership.compound),
+            selectinload(User.role_assignments).joinedload(RoleAssignment.compound),
+            selectinload(User.role_assignments).joinedload(RoleAssignment.community),
+        )
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def update_profile(session: Session, *, user: User, display_name: str) -> None:

@@ -205,7 +205,8 @@ def me():
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("accounts.me"))
-    return render("accounts/me.html", form=form, active_roles=permissions.active_roles(current_user))
+    user = services.load_profile(db.session, user=current_user)
+    return render("accounts/me.html", form=form, active_roles=permissions.active_roles(user))
 
 
 @bp.get("/me/export")

@@ -54,3 +54,35 @@ def test_home_queries_do_not_grow(app, session, world, client_as, count_queries)
     with count_queries() as many:
         client.get("/")
     assert len(few) == len(many) <= 12
+
+
+def test_profile_queries_do_not_grow_with_households_and_roles(app, session, world, client_as,
+                                                               count_queries):
+    from neighbourhood.accounts.models import Role
+
+    client = client_as("owner")
+    with count_queries() as few:
+        assert client.get("/me").status_code == 200
+    owner = world.users["owner"]
+    for room in range(600, 606):
+        factories.membership(session, owner, factories.household(session, world.building, "3", str(room)))
+        other = factories.compound(session, world.community, name=f"小区{room}")
+        factories.role(session, owner, Role.ENTERPRISE_OPERATOR, compound_obj=other)
+    session.commit()
+    with count_queries() as many:
+        assert client.get("/me").status_code == 200
+    assert len(few) == len(many) <= 12
+
+
+def test_audit_page_queries_do_not_grow(app, session, world, client_as, count_queries):
+    from neighbourhood.audit import services as audit
+
+    client = client_as("supervisor")
+    with count_queries() as few:
+        client.get("/audit/")
+    for i in range(40):
+        audit.record(session, actor=None, action="test.event", subject_type="thing", data={"i": i})
+    session.commit()
+    with count_queries() as many:
+        client.get("/audit/")
+    assert len(few) == len(many) <= 12
