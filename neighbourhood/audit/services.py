@@ -38,7 +38,7 @@ def record(
         "occurred_at": utcnow(),
         "actor_id": getattr(actor, "id", None),
         "action": action,
-        "subject_type": subject_type or (type(subject).__tablename__ if subject is not None else ""),
+        "subject_type": subject_type or (subject.__tablename__ if subject is not None else ""),
         "subject_id": getattr(subject, "id", None),
         "community_id": community_id,
         "compound_id": compound_id,
