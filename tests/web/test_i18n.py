@@ -16,7 +16,9 @@ def source_messages() -> set[str]:
     found = set()
     for folder in ("neighbourhood", "templates"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-                ROOT / folder, method_map, options_map, keywords=KEYWORDS):
+                ROOT / folder, method_map, options_map, keywords=KEYWORDS,
+                # Babel skips _underscore folders by default, and our htmx partials live in _partials.
+                directory_filter=lambda path: not Path(path).name.startswith((".", "__"))):
             found.add(message if isinstance(message, str) else message[0])
     return found
 
