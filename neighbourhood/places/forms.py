@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from neighbourhood.places.models import AreaBasis
 
 REQUIRED = _l("This field is required.")
+AREA_RANGE = _l("The area must be between 0 and 10,000 m².")
 AREA_BASIS_CHOICES = [
     SelectChoice(AreaBasis.REGISTERED.value, _l("Registered area")),
     SelectChoice(AreaBasis.SURVEYED.value, _l("Surveyed area")),
@@ -35,11 +36,20 @@ class BuildingForm(FlaskForm):
     submit = SubmitField(_l("Add building"))
 
 
+class AreaField(DecimalField):
+    """A decimal that is a finite number. "NaN" and "sNaN" parse as decimals, and sNaN would crash
+    NumberRange; as None they fail it with its message instead."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+
+
 def area_field():
-    return DecimalField(
+    return AreaField(
         _l("Floor area (m²)"), places=2,
-        validators=[Optional(), NumberRange(min=0.01, max=10000,
-                                            message=_l("The area must be between 0 and 10,000 m²."))],
+        validators=[Optional(), NumberRange(min=0.01, max=10000, message=AREA_RANGE)],
         render_kw={"inputmode": "decimal"},
     )
 
@@ -48,7 +58,7 @@ class HouseholdForm(FlaskForm):
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=10)])
     room = StringField(_l("Room"), validators=[DataRequired(message=REQUIRED), Length(max=20)])
     area = area_field()
-    area_basis = SelectField(_l("Area basis"), choices=AREA_BASIS_CHOICES)
+    area_basis = SelectField(_l("Area basis"), choices=AREA_BASIS_CHOICES, default=AreaBasis.REGISTERED.value)
     submit = SubmitField(_l("Add household"))
 
 

@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 
 from neighbourhood.audit import services as audit
 from neighbourhood.db import DomainError
-from neighbourhood.places.importing import ParsedCsv
-from neighbourhood.places.models import AreaBasis, Building, Community, Compound, Household
+from neighbourhood.places.importing import CENT, ParsedCsv, normalise_unit
+from neighbourhood.places.models import AreaBasis, Building, Community, Compound, Household, household_label
+
+
+SORT_KEY_LENGTH = 80  # Building.sort_key's column length
 
 
 def natural_key(name: str) -> str:
-    """'2栋' sorts before '10栋': numbers are zero-padded in the key."""
-    return re.sub(r"\d+", lambda m: m.group().zfill(6), name)
+    """'2栋' sorts before '10栋': numbers are zero-padded in the key (cut to fit Building.sort_key)."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(6), name)[:SORT_KEY_LENGTH]
 
 
 def create_community(session: Session, *, by, name: str, district: str, centre_name: str) -> Community:
@@ -60,11 +63,16 @@ def _building_named(session: Session, compound: Compound, name: str) -> Building
 
 def add_building(session: Session, *, by, compound: Compound, name: str) -> Building:
     name = name.strip()
+    duplicate = DomainError(_l("This compound already has a building called %(name)s.", name=name))
     if _building_named(session, compound, name) is not None:
-        raise DomainError(_l("This compound already has a building called %(name)s.", name=name))
+        raise duplicate
     building = Building(compound=compound, name=name, sort_key=natural_key(name))
     session.add(building)
-    session.flush()
+    try:
+        with session.begin_nested():  # another clerk may have added it a moment ago
+            session.flush()
+    except IntegrityError:
+        raise duplicate from None
     audit.record(session, actor=by, action="building.created", subject=building,
                  community_id=compound.community_id, compound_id=compound.id, data={"name": name})
     return building
@@ -72,7 +80,8 @@ def add_building(session: Session, *, by, compound: Compound, name: str) -> Buil
 
 def add_household(session: Session, *, by, building: Building, unit: str, room: str,
                   area: Decimal | None, area_basis: AreaBasis) -> Household:
-    household = Household(building=building, compound_id=building.compound_id, unit=unit.strip(),
+    area = _rounded(area)
+    household = Household(building=building, compound_id=building.compound_id, unit=normalise_unit(unit),
                           room=room.strip(), area=area, area_basis=area_basis)
     session.add(household)
     try:
@@ -90,8 +99,14 @@ def _text(area: Decimal | None) -> str | None:
     return None if area is None else str(area)
 
 
+def _rounded(area: Decimal | None) -> Decimal | None:
+    """What the Numeric(10, 2) column will hold, so comparisons and the audit entry match it."""
+    return None if area is None else area.quantize(CENT)
+
+
 def update_household_area(session: Session, *, by, household: Household, area: Decimal | None,
                           area_basis: AreaBasis) -> None:
+    area = _rounded(area)
     if household.area == area and household.area_basis is area_basis:
         return
     data = {"area": [_text(household.area), _text(area)],
@@ -122,15 +137,24 @@ def import_households(session: Session, *, by, compound: Compound, parsed: Parse
             .where(Household.compound_id == compound.id)
         ).all()
     }
-    created = updated = unchanged = 0
+    # A file without the 面积 (or 面积依据) column says nothing about areas: keep the ones on record.
+    has_area, has_basis = "area" in parsed.columns, "area_basis" in parsed.columns
+    created = unchanged = 0
+    # Areas weigh owners' votes, so every change is kept with its before and after, as a single edit is.
+    changes: list[dict] = []
     for row in parsed.rows:
         household = existing.get((row.building, row.unit, row.room))
         if household is not None:
-            if household.area == row.area and household.area_basis is row.area_basis:
+            area = row.area if has_area else household.area
+            basis = row.area_basis if has_basis else household.area_basis
+            if household.area == area and household.area_basis is basis:
                 unchanged += 1
             else:
-                household.area, household.area_basis = row.area, row.area_basis
-                updated += 1
+                changes.append({"household_id": household.id,
+                                "label": household_label(row.building, row.unit, row.room),
+                                "area": [_text(household.area), _text(area)],
+                                "area_basis": [household.area_basis.value, basis.value]})
+                household.area, household.area_basis = area, basis
             continue
         building = buildings.get(row.building)
         if building is None:
@@ -143,8 +167,9 @@ def import_households(session: Session, *, by, compound: Compound, parsed: Parse
     session.flush()
     audit.record(session, actor=by, action="households.imported", subject=compound,
                  community_id=compound.community_id, compound_id=compound.id,
-                 data={"created": created, "updated": updated, "unchanged": unchanged})
-    return ImportResult(created, updated, unchanged)
+                 data={"created": created, "updated": len(changes), "unchanged": unchanged,
+                       "changes": changes})
+    return ImportResult(created, len(changes), unchanged)
 
 
 @dataclass(frozen=True)
@@ -155,22 +180,31 @@ class CompoundSummary:
     registered_area: Decimal
 
 
-def compound_summaries(session: Session, *, community: Community) -> list[CompoundSummary]:
-    counts = {
+def compound_summaries(session: Session, *, community: Community,
+                       compound_ids: list[int] | None = None) -> list[CompoundSummary]:
+    """Buildings, households and area per compound of the community (or just the ones named)."""
+    compounds = select(Compound.id).where(Compound.community_id == community.id)
+    if compound_ids is not None:
+        compounds = compounds.where(Compound.id.in_(compound_ids))
+    households = {
         row.compound_id: row for row in session.execute(
             select(Household.compound_id, func.count(Household.id).label("households"),
-                   func.coalesce(func.sum(Household.area), 0).label("area"),
-                   func.count(func.distinct(Household.building_id)).label("buildings"))
-            .join(Compound, Household.compound_id == Compound.id)
-            .where(Compound.community_id == community.id)
+                   func.coalesce(func.sum(Household.area), 0).label("area"))
+            .where(Household.compound_id.in_(compounds))
             .group_by(Household.compound_id)
         )
     }
+    # Counted on their own: a building with no households yet is still a building.
+    buildings = dict(session.execute(
+        select(Building.compound_id, func.count(Building.id))
+        .where(Building.compound_id.in_(compounds))
+        .group_by(Building.compound_id)
+    ).all())
     result = []
-    for compound in session.scalars(select(Compound).where(Compound.community_id == community.id)
+    for compound in session.scalars(select(Compound).where(Compound.id.in_(compounds))
                                     .order_by(Compound.id)):
-        row = counts.get(compound.id)
-        result.append(CompoundSummary(compound, row.buildings if row else 0,
+        row = households.get(compound.id)
+        result.append(CompoundSummary(compound, buildings.get(compound.id, 0),
                                       row.households if row else 0,
                                       Decimal(row.area) if row else Decimal(0)))
     return result

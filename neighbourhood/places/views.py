@@ -1,10 +1,11 @@
 """The station's pages for keeping communities, compounds, buildings and households."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from neighbourhood.accounts import households as memberships
 from neighbourhood.accounts import permissions
@@ -95,8 +96,8 @@ def compound(compound_id: int):
 
 
 def _compound_page(compound, form, building_form, status=200):
-    summary = next(s for s in services.compound_summaries(db.session, community=compound.community)
-                   if s.compound.id == compound.id)
+    [summary] = services.compound_summaries(db.session, community=compound.community,
+                                            compound_ids=[compound.id])
     return render("places/compound.html", compound=compound, summary=summary, form=form,
                   building_form=building_form,
                   buildings=services.building_counts(db.session, compound=compound),
@@ -163,6 +164,7 @@ def household(household_id: int):
         select(HouseholdMembership).where(HouseholdMembership.household_id == household.id,
                                           HouseholdMembership.status.in_([MembershipStatus.PENDING,
                                                                           MembershipStatus.VERIFIED]))
+        .options(joinedload(HouseholdMembership.user))
         .order_by(HouseholdMembership.id))
     return render("places/household.html", household=household, form=form, members=list(members))
 
@@ -175,16 +177,26 @@ def import_households(compound_id: int):
     form = ImportForm()
     parsed = result = None
     if form.validate_on_submit():
-        data = form.file.data.read(current_app.config.get("MAX_IMPORT_BYTES", 2 * 1024 * 1024) + 1)
-        if len(data) > current_app.config.get("MAX_IMPORT_BYTES", 2 * 1024 * 1024):
-            form.file.errors.append(_("The file is larger than 2 MB."))
-        else:
-            parsed = importing.parse_households_csv(importing.decode(data))
-            if not parsed.errors:
-                result = services.import_households(db.session, by=current_user, compound=compound,
-                                                    parsed=parsed)
-                db.session.commit()
+        parsed = _parse_upload(form)
+        if parsed is not None and not parsed.errors:
+            result = services.import_households(db.session, by=current_user, compound=compound,
+                                                parsed=parsed)
+            db.session.commit()
     return render("places/import.html", compound=compound, form=form, parsed=parsed, result=result)
+
+
+def _parse_upload(form: ImportForm) -> importing.ParsedCsv | None:
+    """The checked rows, or None with the reason on the file field (too large, not CSV text)."""
+    limit = current_app.config.get("MAX_IMPORT_BYTES", 2 * 1024 * 1024)
+    data = form.file.data.read(limit + 1)
+    if len(data) > limit:
+        form.file.errors.append(_("The file is larger than 2 MB."))
+        return None
+    try:
+        return importing.parse_households_csv(importing.decode(data))
+    except importing.UnreadableFile:
+        form.file.errors.append(_("Upload a .csv file."))
+        return None
 
 
 @bp.get("/compounds/<int:compound_id>/import/template.csv")
@@ -215,5 +227,8 @@ def invitations(compound_id: int):
             form.scope.errors.append(str(error))
         else:
             db.session.commit()
-            return render("places/letters.html", compound=compound, printed=printed)
+            response = render("places/letters.html", compound=compound, printed=printed)
+            # The codes exist nowhere else: keep them out of every cache.
+            response.headers["Cache-Control"] = "no-store"
+            return response
     return render("places/invitations.html", compound=compound, form=form)
