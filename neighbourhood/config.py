@@ -35,6 +35,10 @@ class Config:
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
 
+    # Refuse oversized uploads before anything reads them (413, a translated page).
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 

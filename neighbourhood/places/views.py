@@ -187,7 +187,7 @@ def import_households(compound_id: int):
 
 def _parse_upload(form: ImportForm) -> importing.ParsedCsv | None:
     """The checked rows, or None with the reason on the file field (too large, not CSV text)."""
-    limit = current_app.config.get("MAX_IMPORT_BYTES", 2 * 1024 * 1024)
+    limit = current_app.config["MAX_IMPORT_BYTES"]
     data = form.file.data.read(limit + 1)
     if len(data) > limit:
         form.file.errors.append(_("The file is larger than 2 MB."))

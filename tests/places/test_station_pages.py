@@ -126,7 +126,7 @@ def test_editing_a_compound_is_audited_with_before_and_after(session, world, sta
 def test_compound_page_shows_its_details_in_the_form(world, station):
     body = station.get(f"/station/compounds/{world.compound.id}").get_data(as_text=True)
     assert 'value="玉林北路小区"' in body and 'value="玉林北路小区党群服务站"' in body
-    assert "<b>1</b> buildings" in body and "<b>2</b> households" in body
+    assert "<span>1 building</span>" in body and "<span>2 households</span>" in body
 
 
 def test_a_building_with_no_households_yet_is_counted(session, world, station):
@@ -135,7 +135,7 @@ def test_a_building_with_no_households_yet_is_counted(session, world, station):
     [summary] = [s for s in services.compound_summaries(session, community=world.community)
                  if s.compound.id == world.compound.id]
     assert (summary.buildings, summary.households, summary.registered_area) == (2, 2, Decimal("179.00"))
-    assert "<b>2</b> buildings" in station.get(f"/station/compounds/{world.compound.id}").get_data(as_text=True)
+    assert "<span>2 buildings</span>" in station.get(f"/station/compounds/{world.compound.id}").get_data(as_text=True)
 
 
 def test_an_empty_compound_is_summarised_with_zeros(session, world):

@@ -30,14 +30,18 @@ def catalogue(language: str):
 
 @pytest.mark.parametrize("language", ["zh_Hans", "en"])
 def test_catalogue_holds_every_message_in_the_code(language):
-    known = {m.id for m in catalogue(language) if m.id}
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue(language) if m.id}
     missing = sorted(source_messages() - known)
     assert not missing, f"run `make messages` and translate: {missing[:10]}"
 
 
 def test_every_message_has_a_chinese_translation():
     zh = catalogue("zh_Hans")
-    untranslated = [m.id for m in zh if m.id and (not m.string or m.fuzzy)]
+    def translated(message) -> bool:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        return all(forms) and not message.fuzzy
+
+    untranslated = [m.id for m in zh if m.id and not translated(m)]
     assert not untranslated, f"translate into zh_Hans: {untranslated[:10]}"
     problems = [(m.id, str(error)) for m in zh if m.id for error in m.check(zh)]
     assert not problems, problems[:5]

@@ -75,3 +75,12 @@ def test_pages_give_a_clear_503_when_the_database_is_down():
 def test_operational_error_is_not_swallowed_in_services(app):
     # The 503 handler is registered for the exception class the driver raises.
     assert OperationalError in app.error_handler_spec[None][None]
+
+
+def test_oversized_requests_are_refused_before_they_are_read(world, client_as):
+    client = client_as("station")
+    client.set_cookie("lang", "en")
+    response = client.post(f"/station/compounds/{world.compound.id}/import",
+                           data=b"x" * (5 * 1024 * 1024), content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "The upload is too large." in response.get_data(as_text=True)
