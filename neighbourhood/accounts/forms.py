@@ -48,7 +48,8 @@ def phone_field():
 def code_field():
     return StringField(
         _l("SMS code"),
-        validators=[Optional(), Regexp(r"^\s*\d{6}\s*$", message=_l("The code has 6 digits."))],
+        filters=[lambda value: rules.normalize_sms_code(value) if value else value],
+        validators=[Optional(), Regexp(r"^[0-9]{6}$", message=_l("The code has 6 digits."))],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6},
     )
 

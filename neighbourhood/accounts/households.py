@@ -206,7 +206,8 @@ def redeem_invitation(
             "This code is not valid or has been used. Check the letter, or ask the station for a new one."
         ))
     household = invitation.household
-    if _open_membership(session, user, household) is not None:
+    existing = _open_membership(session, user, household)
+    if existing is not None and existing.status is MembershipStatus.VERIFIED:
         raise DomainError(_l("You already belong to this household or have asked to join it."))
     now = utcnow()
     claimed = session.execute(
@@ -219,11 +220,18 @@ def redeem_invitation(
             "This code is not valid or has been used. Check the letter, or ask the station for a new one."
         ))
     _set_real_name(user, real_name)
-    membership = HouseholdMembership(
-        user=user, household=household, compound_id=household.compound_id, relation=relation,
-        method=VerificationMethod.INVITATION, status=MembershipStatus.VERIFIED, decided_at=now,
-    )
-    _add_membership(session, membership)
+    if existing is not None:
+        # The letter arrived while the request waited: the code settles the request.
+        membership = existing
+        membership.relation = relation
+        membership.method = VerificationMethod.INVITATION
+        membership.verify(by=None, at=now)
+    else:
+        membership = HouseholdMembership(
+            user=user, household=household, compound_id=household.compound_id, relation=relation,
+            method=VerificationMethod.INVITATION, status=MembershipStatus.VERIFIED, decided_at=now,
+        )
+        _add_membership(session, membership)
     audit.record(
         session, actor=user, action="membership.verified_by_code", subject=membership,
         compound_id=household.compound_id, data={"relation": relation.value},

@@ -5,11 +5,12 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
-MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 MIN_PASSWORD_LENGTH = 8
 # Letters for printed codes: no 0/O, 1/I/L, so a code read aloud or typed from paper survives.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -22,9 +23,15 @@ _CHINESE_COMMON = {
 }
 
 
+def _halfwidth(raw: str | None) -> str:
+    """Chinese input methods often type full-width characters (１３９, ＋, －): read them as ASCII."""
+    return unicodedata.normalize("NFKC", raw or "")
+
+
 def normalize_phone(raw: str) -> str | None:
-    """A mainland mobile number as 11 digits, or None. Accepts +86/0086 and spaces or dashes."""
-    digits = re.sub(r"[\s\-()]", "", raw or "")
+    """A mainland mobile number as 11 ASCII digits, or None. Accepts +86/0086, spaces or dashes,
+    and full-width digits."""
+    digits = re.sub(r"[\s\-()]", "", _halfwidth(raw))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             digits = digits[len(prefix):]
@@ -51,6 +58,11 @@ def password_problem(password: str, *, phone: str | None = None):
     return None
 
 
+def normalize_sms_code(raw: str | None) -> str:
+    """What the resident typed, as the ASCII digits we sent: full-width digits and spaces are fine."""
+    return re.sub(r"\s", "", _halfwidth(raw))
+
+
 def new_sms_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
@@ -61,7 +73,7 @@ def new_invitation_code() -> str:
 
 
 def normalize_invitation_code(raw: str) -> str:
-    compact = re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
+    compact = re.sub(r"[^0-9A-Za-z]", "", _halfwidth(raw)).upper()
     return f"{compact[:4]}-{compact[4:]}" if len(compact) == 8 else compact
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from neighbourhood.accounts import passwords, rules
+from neighbourhood.accounts import passwords, roles, rules
 from neighbourhood.accounts.models import (
     HouseholdMembership,
     MembershipStatus,
@@ -69,7 +69,10 @@ def send_sms_code(
 def consume_sms_code(
     session: Session, *, config: Config, phone: str, purpose: SmsPurpose, code: str
 ) -> None:
-    """Use up the current code or raise. Wrong guesses count; after too many the code is dead."""
+    """Use up the current code or raise. Wrong guesses count; after too many the code is dead.
+
+    The attempt is counted by one UPDATE in the database before the code is compared, and the code
+    is used up by another, so parallel guesses cannot share a count or use one code twice."""
     now = utcnow()
     current = session.scalar(
         select(SmsCode)
@@ -79,14 +82,31 @@ def consume_sms_code(
     )
     if current is None or current.expires_at < now:
         raise DomainError(_l("The code has expired or was never sent. Ask for a new one."))
-    if current.attempts >= config["SMS_CODE_MAX_ATTEMPTS"]:
+    counted = session.execute(
+        update(SmsCode)
+        .where(SmsCode.id == current.id, SmsCode.used_at.is_(None),
+               SmsCode.attempts < config["SMS_CODE_MAX_ATTEMPTS"])
+        .values(attempts=SmsCode.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(current, ["attempts", "used_at"])
+    if counted.rowcount != 1:
+        if current.used_at is not None:  # a parallel request used it a moment ago
+            raise DomainError(_l("The code has expired or was never sent. Ask for a new one."))
         raise DomainError(_l("Too many wrong codes. Ask for a new one."))
     if not secrets.compare_digest(
-        current.code_hash, rules.keyed_hash(config["SECRET_KEY"], code.strip())
+        current.code_hash, rules.keyed_hash(config["SECRET_KEY"], rules.normalize_sms_code(code))
     ):
-        current.attempts += 1
         raise DomainError(_l("The code is not correct."))
-    current.used_at = now
+    used = session.execute(
+        update(SmsCode)
+        .where(SmsCode.id == current.id, SmsCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(current, ["used_at"])
+    if used.rowcount != 1:
+        raise DomainError(_l("The code has expired or was never sent. Ask for a new one."))
 
 
 def register(
@@ -105,7 +125,9 @@ def register(
     )
     session.add(user)
     try:
-        session.flush()
+        # A savepoint, so the used-up code can still be committed when a parallel sign-up won.
+        with session.begin_nested():
+            session.flush()
     except IntegrityError:
         raise DomainError(_l("This number already has an account. Sign in instead.")) from None
     audit.record(session, actor=user, action="account.registered", subject=user)
@@ -277,17 +299,26 @@ def export_data(session: Session, *, user: User) -> dict:
     }
 
 
+ACCOUNT_DELETED = "account deleted"
+
+
 def delete_account(session: Session, *, config: Config, user: User, password: str) -> None:
     """Erase personal data; what the user wrote stays, shown as 已注销用户 (deleted user)."""
     if not passwords.check_password(config, user.password_hash, password):
         raise DomainError(_l("The password is not correct."))
     now = utcnow()
+    # Leaving households and giving up roles are recorded like any other such change.
     for membership in user.memberships:
         if membership.status in (MembershipStatus.PENDING, MembershipStatus.VERIFIED):
             membership.end(at=now)
+            audit.record(
+                session, actor=user, action="membership.ended", subject=membership,
+                compound_id=membership.compound_id,
+                data={"user_id": user.id, "reason": ACCOUNT_DELETED},
+            )
     for assignment in user.role_assignments:
         if assignment.ended_at is None:
-            assignment.end_early(at=now, reason="account deleted")
+            roles.end_role(session, assignment=assignment, by=user, reason=ACCOUNT_DELETED)
     revoke_all_sessions(session, user=user)
     user.phone = None
     user.real_name = None

@@ -51,17 +51,19 @@ def _signing_in() -> bool:
     return request.method == "POST" and not _sending_code()
 
 
+# Shared scopes: a number's allowance covers every form that sends it an SMS (register, code sign-in,
+# reset) and every form that tries to sign it in, so using two forms does not double it.
 sms_limits = [
-    limiter.limit(lambda: current_app.config["RATELIMIT_SMS"], key_func=_phone_key,
-                  methods=["POST"], exempt_when=lambda: not _sending_code()),
-    limiter.limit(lambda: current_app.config["RATELIMIT_SMS_IP"], methods=["POST"],
-                  exempt_when=lambda: not _sending_code()),
+    limiter.shared_limit(lambda: current_app.config["RATELIMIT_SMS"], scope="sms-phone",
+                         key_func=_phone_key, methods=["POST"], exempt_when=lambda: not _sending_code()),
+    limiter.shared_limit(lambda: current_app.config["RATELIMIT_SMS_IP"], scope="sms-ip",
+                         methods=["POST"], exempt_when=lambda: not _sending_code()),
 ]
 sign_in_limits = [
-    limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], key_func=_phone_key,
-                  methods=["POST"], exempt_when=lambda: not _signing_in()),
-    limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN_IP"], methods=["POST"],
-                  exempt_when=lambda: not _signing_in()),
+    limiter.shared_limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], scope="sign-in-phone",
+                         key_func=_phone_key, methods=["POST"], exempt_when=lambda: not _signing_in()),
+    limiter.shared_limit(lambda: current_app.config["RATELIMIT_SIGN_IN_IP"], scope="sign-in-ip",
+                         methods=["POST"], exempt_when=lambda: not _signing_in()),
 ]
 
 
@@ -103,7 +105,10 @@ def _require_filled(form, *names: str) -> bool:
 
 
 def _sign_in(user, fallback: str = "web.home"):
-    """A fresh session on every sign-in: nothing from before survives (session fixation)."""
+    """A fresh session on every sign-in: nothing from before survives (session fixation), and a
+    device session this browser held before is ended, not just forgotten."""
+    if current_user.is_authenticated:
+        services.end_session(db.session, config=current_app.config, token=current_user.get_id())
     session.clear()
     services.start_session(db.session, config=current_app.config, user=user,
                            user_agent=request.headers.get("User-Agent", ""))
@@ -318,10 +323,10 @@ def _load_pending(membership_id: int):
     return membership, permissions.can_decide_membership(current_user, membership)
 
 
-def _after_decision(membership, message: str):
+def _after_decision(membership, message: str, category: str = "success"):
     if request.headers.get("HX-Request"):
         return render("accounts/_partials/membership_row.html", membership=membership)
-    flash(message, "success" if membership.status.value != "pending" else "info")
+    flash(message, category)
     return redirect(url_for("accounts.pending", compound_id=membership.compound_id))
 
 
@@ -330,7 +335,7 @@ def _after_decision(membership, message: str):
 def approve(membership_id: int):
     membership, still_open = _load_pending(membership_id)
     if not still_open:
-        return _after_decision(membership, _("This request has already been decided."))
+        return _after_decision(membership, _("This request has already been decided."), "info")
     households.approve_membership(db.session, membership=membership, by=current_user)
     db.session.commit()
     return _after_decision(membership, _("Verified."))
@@ -341,7 +346,7 @@ def approve(membership_id: int):
 def decline(membership_id: int):
     membership, still_open = _load_pending(membership_id)
     if not still_open:
-        return _after_decision(membership, _("This request has already been decided."))
+        return _after_decision(membership, _("This request has already been decided."), "info")
     form = DeclineForm()
     if form.validate_on_submit():
         households.decline_membership(db.session, membership=membership, by=current_user,
