@@ -36,4 +36,4 @@ test: install translations chromium
 # Re-extract the messages after changing user-visible text, then translate both catalogues.
 messages: install
 	$(BIN)/pybabel -q extract --sort-output --no-wrap --ignore-dirs=".* __pycache__" -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot neighbourhood templates
-	$(BIN)/pybabel -q update --no-wrap -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update --no-wrap -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

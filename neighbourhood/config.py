@@ -42,6 +42,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
+    # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For and
+    # X-Forwarded-Proto are then believed, so per-IP limits see the resident's address, not the proxy's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -72,8 +72,15 @@ def _like_a_fresh_request(app) -> None:
 
 
 @pytest.fixture
-def app(_postgres_schema):
-    app = make_app()
+def app_overrides() -> dict:
+    """Settings a module or test changes for its app (lower rate limits, real CSRF): override this
+    fixture in a module, or parametrize it on one test."""
+    return {}
+
+
+@pytest.fixture
+def app(_postgres_schema, app_overrides):
+    app = make_app(**app_overrides)
     _like_a_fresh_request(app)
     with app.app_context():
         if not USING_POSTGRES:

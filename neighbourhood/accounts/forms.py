@@ -15,12 +15,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from neighbourhood.accounts import rules
 from neighbourhood.accounts.models import Relation, Role
+from neighbourhood.web.display import RELATION_LABELS
 
-RELATION_CHOICES = [
-    SelectChoice(Relation.OWNER.value, _l("Owner")),
-    SelectChoice(Relation.TENANT.value, _l("Tenant")),
-    SelectChoice(Relation.FAMILY.value, _l("Family member")),
-]
+RELATION_CHOICES = [SelectChoice(relation.value, RELATION_LABELS[relation]) for relation in Relation]
 COMPOUND_ROLE_CHOICES = [
     SelectChoice(Role.COUNCIL_MEMBER.value, _l("Council member")),
     SelectChoice(Role.COUNCIL_CONVENER.value, _l("Council convener")),

@@ -1,6 +1,7 @@
 """Joining a household: requests the council or station decide, and printed one-time invitation codes."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from neighbourhood.accounts import rules
+from neighbourhood.accounts import roles, rules
 from neighbourhood.accounts.services import Config
 from neighbourhood.accounts.models import (
     HouseholdInvitation,
@@ -20,22 +21,40 @@ from neighbourhood.accounts.models import (
 )
 from neighbourhood.audit import services as audit
 from neighbourhood.db import DomainError, utcnow
+from neighbourhood.places.importing import normalise_unit
 from neighbourhood.places.models import Building, Compound, Household
 
 
 def find_household(
     session: Session, *, compound: Compound, building_name: str, unit: str, room: str
 ) -> Household | None:
+    """Finds the household as residents type it: 3, 3栋 and ３栋 are one building; 2 and 2单元 one unit; 501 and 501室 one room."""
     return session.scalar(
         select(Household)
         .join(Building, Household.building_id == Building.id)
         .where(
             Household.compound_id == compound.id,
-            Building.name == building_name.strip(),
-            Household.unit == unit.strip(),
-            Household.room == room.strip(),
+            Building.name.in_(building_name_variants(building_name)),
+            Household.unit == normalise_unit(_half_width(unit)),
+            Household.room.in_(_room_variants(room)),
         )
     )
+
+
+def building_name_variants(typed: str) -> set[str]:
+    name = _half_width(typed)
+    if name.isdigit():
+        return {name, f"{name}栋", f"{name}号楼", f"{name}幢"}
+    return {name}
+
+
+def _half_width(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _room_variants(typed: str) -> set[str]:
+    room = _half_width(typed).removesuffix("室").strip() or _half_width(typed)
+    return {room, f"{room}室"}
 
 
 def _set_real_name(user: User, real_name: str) -> None:
@@ -108,6 +127,7 @@ def withdraw_membership(session: Session, *, membership: HouseholdMembership, by
         session, actor=by, action="membership.ended", subject=membership,
         compound_id=membership.compound_id, data={"user_id": membership.user_id},
     )
+    roles.end_roles_of_former_resident(session, user=membership.user, compound=membership.compound, by=by)
 
 
 def pending_memberships(session: Session, *, compound: Compound) -> list[HouseholdMembership]:

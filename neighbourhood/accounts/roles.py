@@ -21,6 +21,18 @@ from neighbourhood.places.models import Community, Compound
 # Council and supervisory committee members are residents elected from the compound.
 RESIDENT_ONLY_ROLES = COUNCIL_ROLES | {Role.SUPERVISOR}
 
+# Roles the platform ends by itself store one of these codes as the reason; people read the label.
+ACCOUNT_DELETED = "account deleted"
+LEFT_COMPOUND = "left the compound"
+_SYSTEM_END_REASONS = {
+    ACCOUNT_DELETED: _l("The account was deleted."),
+    LEFT_COMPOUND: _l("No longer a verified resident of this compound."),
+}
+
+
+def end_reason_label(reason: str | None) -> str:
+    return str(_SYSTEM_END_REASONS.get(reason, reason or ""))
+
 
 def _overlaps(a: RoleAssignment, start: date, end: date | None) -> bool:
     a_end = a.term_end or date.max
@@ -107,6 +119,16 @@ def end_role(session: Session, *, assignment: RoleAssignment, by: User, reason: 
         data={"user_id": assignment.user_id, "role": assignment.role.value,
               "reason": assignment.end_reason},
     )
+
+
+def end_roles_of_former_resident(session: Session, *, user: User, compound: Compound, by: User) -> None:
+    """Council and supervisory seats belong to residents: leaving one's last household here ends them."""
+    if is_verified_in(user, compound):
+        return
+    for assignment in user.role_assignments:
+        if assignment.compound_id == compound.id and assignment.ended_at is None \
+                and assignment.role in RESIDENT_ONLY_ROLES:
+            end_role(session, assignment=assignment, by=by, reason=LEFT_COMPOUND)
 
 
 def compound_roles(session: Session, *, compound: Compound) -> list[RoleAssignment]:

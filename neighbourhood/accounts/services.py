@@ -299,9 +299,6 @@ def export_data(session: Session, *, user: User) -> dict:
     }
 
 
-ACCOUNT_DELETED = "account deleted"
-
-
 def delete_account(session: Session, *, config: Config, user: User, password: str) -> None:
     """Erase personal data; what the user wrote stays, shown as 已注销用户 (deleted user)."""
     if not passwords.check_password(config, user.password_hash, password):
@@ -314,11 +311,11 @@ def delete_account(session: Session, *, config: Config, user: User, password: st
             audit.record(
                 session, actor=user, action="membership.ended", subject=membership,
                 compound_id=membership.compound_id,
-                data={"user_id": user.id, "reason": ACCOUNT_DELETED},
+                data={"user_id": user.id, "reason": roles.ACCOUNT_DELETED},
             )
     for assignment in user.role_assignments:
         if assignment.ended_at is None:
-            roles.end_role(session, assignment=assignment, by=user, reason=ACCOUNT_DELETED)
+            roles.end_role(session, assignment=assignment, by=user, reason=roles.ACCOUNT_DELETED)
     revoke_all_sessions(session, user=user)
     user.phone = None
     user.real_name = None

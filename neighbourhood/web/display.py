@@ -4,7 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from flask_babel import format_date, format_datetime, gettext
+from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l
+
+from neighbourhood.accounts.models import Relation
+
+RELATION_LABELS = {
+    Relation.OWNER: _l("Owner"),
+    Relation.TENANT: _l("Tenant"),
+    Relation.FAMILY: _l("Family member"),
+}
 
 
 def public_name(user) -> str:
@@ -31,3 +39,7 @@ def local_date(value: date | None, fmt: str = "medium") -> str:
 
 def area(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:,.2f} m²"
+
+
+def relation_label(relation: Relation) -> str:
+    return str(RELATION_LABELS[relation])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from neighbourhood.config import PROJECT_ROOT
 from neighbourhood.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
@@ -48,6 +49,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.extensions["sms_sender"] = make_sender(app.config["SMS_BACKEND"])
 
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_commands(app)
@@ -74,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from neighbourhood.accounts import permissions
+    from neighbourhood.accounts import permissions, roles
     from neighbourhood.web import display, i18n
 
     app.jinja_env.globals.update(permissions.PREDICATES)
@@ -83,6 +88,8 @@ def _register_template_helpers(app: Flask) -> None:
         current_locale=i18n.current_language,
         LANGUAGES=i18n.LANGUAGE_NAMES,
         public_name=display.public_name,
+        relation_label=display.relation_label,
+        end_reason_label=roles.end_reason_label,
     )
     app.jinja_env.filters.update(
         local_datetime=display.local_datetime,

@@ -66,8 +66,13 @@ def test_the_resident_sees_the_request_waiting_on_me(world, client_as, request_)
     assert "status-pending" in page_.classes
 
 
-def test_the_lookup_forgives_stray_spaces(session, world, client_as):
-    join(client_as("unverified"), world, building=" 3栋 ", unit=" 2 ", room=" 502 ")
+@pytest.mark.parametrize("typed", [
+    {"building": " 3栋 ", "unit": " 2 ", "room": " 502 "},
+    {"building": "3", "unit": "2单元", "room": "502室"},
+    {"building": "３栋", "unit": "２", "room": "５０２"},
+])
+def test_the_lookup_forgives_how_residents_type_an_address(session, world, client_as, typed):
+    join(client_as("unverified"), world, **typed)
     assert [m.household_id for m in memberships_of(session, world.users["unverified"])] \
         == [world.free_household.id]
 

@@ -75,6 +75,23 @@ def test_sign_in_attempts_are_limited_per_address_across_numbers(client, world):
     assert password_sign_in(client, "13900000009", "wrong-password").status_code == 429
 
 
+def sign_in_from(client, address: str, n: int):
+    return client.post("/login", data={"phone": f"1390000000{n}", "password": "wrong-password"},
+                       headers={"X-Forwarded-For": address})
+
+
+@pytest.mark.parametrize("app_overrides", [{"RATELIMIT_SIGN_IN_IP": "2 per minute", "TRUSTED_PROXIES": 1}])
+def test_behind_a_trusted_proxy_each_resident_address_has_its_own_allowance(client, world):
+    assert [sign_in_from(client, "203.0.113.7", n).status_code for n in range(3)] == [200, 200, 429]
+    assert sign_in_from(client, "198.51.100.20", 4).status_code == 200
+
+
+@pytest.mark.parametrize("app_overrides", [{"RATELIMIT_SIGN_IN_IP": "2 per minute"}])
+def test_without_a_trusted_proxy_a_forged_address_does_not_escape_the_limit(client, world):
+    statuses = [sign_in_from(client, f"203.0.113.{n}", n).status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 # --- SMS --------------------------------------------------------------------------------------------
 
 def test_sms_sends_are_limited_per_number(app, client, sms_outbox):

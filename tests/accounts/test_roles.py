@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from neighbourhood.accounts import permissions, roles
-from neighbourhood.accounts.models import MembershipStatus, Role, RoleAssignment, User
+from neighbourhood.accounts.models import HouseholdMembership, MembershipStatus, Role, RoleAssignment, User
 from neighbourhood.audit import services as audit_services
 from neighbourhood.audit.models import AuditEntry
 from neighbourhood.db import DomainError
@@ -284,6 +284,51 @@ def test_the_service_refuses_an_end_without_reason(session, world):
     with pytest.raises(DomainError):
         roles.end_role(session, assignment=assignment, by=world.users["station"], reason="  ")
     assert assignment.ended_at is None
+
+
+def membership_of(session, user):
+    return session.scalar(select(HouseholdMembership).where(HouseholdMembership.user_id == user.id,
+                                                            HouseholdMembership.status == MembershipStatus.VERIFIED))
+
+
+def test_leaving_the_last_household_ends_council_and_supervisor_seats(session, world, client_as):
+    for who, role in (("council", Role.COUNCIL_MEMBER), ("supervisor", Role.SUPERVISOR)):
+        user = world.users[who]
+        response = client_as(who).post(f"/memberships/{membership_of(session, user).id}/withdraw")
+        assert response.status_code == 302
+        session.expire_all()
+        assignment = role_of(session, user, role)
+        assert assignment.ended_at is not None and assignment.end_reason == roles.LEFT_COMPOUND
+        assert not permissions.can_review_memberships(fresh(session, user), world.compound)
+    ended = entries(session, "role.ended")
+    assert {e.data["role"] for e in ended} == {"council_member", "supervisor"}
+    assert audit_services.verify_chain(session).ok
+
+
+def test_the_station_reads_why_the_seat_ended_in_its_language(session, world, client_as):
+    council = world.users["council"]
+    client_as("council").post(f"/memberships/{membership_of(session, council).id}/withdraw")
+    station = client_as("station")
+    assert "不再是本小区的已认证居民" in text(station.get(f"/compounds/{world.compound.id}/roles"))
+    assert "No longer a verified resident of this compound." in \
+        text(english(station).get(f"/compounds/{world.compound.id}/roles"))
+
+
+def test_a_council_member_with_another_household_here_keeps_the_seat(session, world, client_as):
+    council = world.users["council"]
+    factories.membership(session, council, world.free_household)
+    session.commit()
+    first = session.scalar(select(HouseholdMembership).where(
+        HouseholdMembership.user_id == council.id, HouseholdMembership.household_id == world.household.id))
+    client_as("council").post(f"/memberships/{first.id}/withdraw")
+    assert role_of(session, council, Role.COUNCIL_MEMBER).ended_at is None
+    assert permissions.is_council_member(fresh(session, council), world.compound)
+
+
+def test_an_enterprise_operator_keeps_the_role_without_living_here(session, world):
+    operator = world.users["enterprise"]
+    roles.end_roles_of_former_resident(session, user=operator, compound=world.compound, by=operator)
+    assert role_of(session, operator, Role.ENTERPRISE_OPERATOR).ended_at is None
 
 
 # --- who may assign ---------------------------------------------------------------------------------
