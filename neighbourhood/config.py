@@ -36,7 +36,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
 
     # Refuse oversized uploads before anything reads them (413, a translated page).
-    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # Three phone photos fit; anything larger is refused before it is read.
+    MAX_CONTENT_LENGTH = 24 * 1024 * 1024
+    MAX_PHOTO_BYTES = 8 * 1024 * 1024
+    MAX_PHOTOS = 3
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
     WTF_CSRF_TIME_LIMIT = None

@@ -6,6 +6,7 @@ threads see a real database."""
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from tests import factories
 USING_POSTGRES = bool(os.environ.get("DATABASE_URL"))
 # Each test run gets its own PostgreSQL schema, so two runs on one database never meet.
 PG_SCHEMA = f"test_run_{os.getpid()}"
+UPLOAD_DIR = tempfile.mkdtemp(prefix="neighbourhood-test-uploads-")
 
 
 def make_app(**overrides):
@@ -32,6 +34,7 @@ def make_app(**overrides):
             **TestConfig.SQLALCHEMY_ENGINE_OPTIONS,
             "connect_args": {"options": f"-csearch_path={PG_SCHEMA}"},
         })
+    overrides.setdefault("UPLOAD_DIR", UPLOAD_DIR)
     config = type("Config", (TestConfig,), overrides)
     return create_app(config)
 

@@ -1,6 +1,7 @@
 """Plain data builders: each takes a session and overrides, and returns flushed objects."""
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date
 from decimal import Decimal
@@ -87,5 +88,24 @@ def role(session, user_obj, role_name: Role, *, compound_obj=None, community_obj
     obj = RoleAssignment(user=user_obj, role=role_name, compound_id=compound_obj.id if compound_obj else None,
                          community_id=community_id, term_start=term_start, term_end=term_end)
     session.add(obj)
+    session.flush()
+    return obj
+
+
+def jpeg_bytes(size=(64, 48), colour=(200, 80, 40)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def photo(session, config, compound_obj, *, subject_type="need", subject_id=1, uploader=None):
+    from neighbourhood.media.images import clean_photo
+    from neighbourhood.media.services import attach_photos
+
+    [obj] = attach_photos(session, upload_dir=config["UPLOAD_DIR"], cleaned=[clean_photo(jpeg_bytes())],
+                          subject_type=subject_type, subject_id=subject_id, compound_id=compound_obj.id,
+                          uploader=uploader)
     session.flush()
     return obj

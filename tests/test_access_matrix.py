@@ -3,39 +3,23 @@
 A new endpoint without an entry here fails test_every_endpoint_is_in_the_matrix."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import importlib
+import pkgutil
 
 import pytest
 
 from neighbourhood.accounts.models import MembershipStatus, Relation, Role
-from tests import factories
+from tests import access, factories
+from tests.access import (
+    AUDITORS, EVERYONE, OTHER_REVIEWERS, PERSONAL_DETAILS, REVIEWERS, SIGNED_IN, STATION, Case,
+)
 from tests.conftest import ROLES
 
-EVERYONE = frozenset(ROLES)
-SIGNED_IN = EVERYONE - {"anonymous"}
-STATION = frozenset({"station", "admin"})
-REVIEWERS = frozenset({"council", "station", "admin"})
-# Reviewers of the other compound: our council has no say there, its own council does.
-OTHER_REVIEWERS = frozenset({"other_council", "station", "admin"})
-PERSONAL_DETAILS = frozenset({"council", "supervisor", "station", "admin"})
-AUDITORS = frozenset({"supervisor", "station", "admin"})
+DOMAIN_MODULES = [importlib.import_module(f"tests.access.{module.name}")
+                  for module in pkgutil.iter_modules(access.__path__)]
 
 
-@dataclass(frozen=True)
-class Case:
-    endpoint: str
-    method: str
-    url: Callable[[dict], str]
-    allowed: frozenset
-    variant: str = ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.endpoint}{'@' + self.variant if self.variant else ''}"
-
-
-def objects(session, config, world) -> dict:
+def base_objects(session, config, world) -> dict:
     """The objects the URLs point at, made fresh for each test."""
     pending = factories.membership(session, world.users["unverified"], world.free_household,
                                    relation=Relation.TENANT, status=MembershipStatus.PENDING)
@@ -107,7 +91,16 @@ MATRIX = [
     Case("places.invitations", "GET", lambda o: f"/station/compounds/{o['compound']}/invitations", STATION),
     Case("audit.index", "GET", lambda o: "/audit/", AUDITORS),
     Case("audit.verify", "POST", lambda o: "/audit/verify", AUDITORS),
-]
+] + [case for module in DOMAIN_MODULES for case in module.CASES]
+
+
+def objects(session, config, world) -> dict:
+    """The objects the URLs point at, made fresh for each test."""
+    found = base_objects(session, config, world)
+    for module in DOMAIN_MODULES:
+        found.update(module.objects(session, config, world))
+    session.commit()
+    return found
 
 
 def test_every_endpoint_is_in_the_matrix(app):

@@ -35,6 +35,12 @@ class Compound(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     station_name: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The compound's own rules (议事规则), set by station staff; defaults follow common practice.
+    triage_limit_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # Supports a proposal needs to reach the council agenda; None means max(10, 5% of households).
+    support_threshold: Mapped[int | None] = mapped_column()
+    # A council meeting is quorate when strictly more than this share (in %) of the council attends.
+    council_quorum_percent: Mapped[int] = mapped_column(default=50, server_default="50")
 
     community: Mapped[Community] = relationship(back_populates="compounds")
     buildings: Mapped[list[Building]] = relationship(

@@ -1,6 +1,9 @@
 """Binds extensions, blueprints, template globals and security headers to an app."""
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
@@ -68,21 +71,24 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def _register_blueprints(app: Flask) -> None:
-    from neighbourhood.accounts.views import bp as accounts_bp
-    from neighbourhood.audit.views import bp as audit_bp
-    from neighbourhood.places.views import bp as places_bp
-    from neighbourhood.web.views import bp as web_bp
+# Each domain package has views.py with `bp`; those with permissions.py export PREDICATES for templates.
+DOMAINS = ("web", "accounts", "places", "audit", "media", "notifications", "moderation", "needs",
+           "proposals", "council", "station")
 
-    for blueprint in (web_bp, accounts_bp, places_bp, audit_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    for domain in DOMAINS:
+        app.register_blueprint(importlib.import_module(f"neighbourhood.{domain}.views").bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from neighbourhood.accounts import permissions, roles
+    from neighbourhood.accounts import roles
     from neighbourhood.web import display, i18n
 
-    app.jinja_env.globals.update(permissions.PREDICATES)
+    for domain in DOMAINS:
+        module = f"neighbourhood.{domain}.permissions"
+        if importlib.util.find_spec(module) is not None:
+            app.jinja_env.globals.update(importlib.import_module(module).PREDICATES)
     app.jinja_env.globals.update(
         csrf_token=generate_csrf,
         current_locale=i18n.current_language,

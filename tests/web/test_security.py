@@ -81,6 +81,6 @@ def test_oversized_requests_are_refused_before_they_are_read(world, client_as):
     client = client_as("station")
     client.set_cookie("lang", "en")
     response = client.post(f"/station/compounds/{world.compound.id}/import",
-                           data=b"x" * (5 * 1024 * 1024), content_type="application/octet-stream")
+                           data=b"x" * (25 * 1024 * 1024), content_type="application/octet-stream")
     assert response.status_code == 413
     assert "The upload is too large." in response.get_data(as_text=True)

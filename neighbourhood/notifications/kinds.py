@@ -1,0 +1,40 @@
+"""Every kind of notification, with its message. Messages are rendered when read, in the reader's language.
+
+Domains add their kinds here; `params` given to notify() fill the message's %(placeholders)s."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: object      # what the preferences page calls this kind
+    message: object    # lazy message with %(placeholders)s from params
+
+
+KINDS: dict[str, Kind] = {
+    "need.status": Kind(_l("A need I raised or supported changes"),
+                        _l("“%(title)s”: %(status)s")),
+    "need.overdue": Kind(_l("Needs waiting too long for triage"),
+                         _l("“%(title)s” has waited %(days)s days for triage")),
+    "need.escalated": Kind(_l("Needs escalated to the station"),
+                           _l("%(compound)s escalated “%(title)s” to the station")),
+    "need.station_reply": Kind(_l("The station replies to a need"),
+                               _l("The station replied to “%(title)s”")),
+    "proposal.threshold": Kind(_l("My proposal reaches the council agenda"),
+                               _l("“%(title)s” has enough support and is on the council's agenda")),
+    "proposal.decision": Kind(_l("A council decision on a proposal I follow"),
+                              _l("The council decided on “%(title)s”: %(outcome)s")),
+    "comment.reply": Kind(_l("Replies to my comments"),
+                          _l("%(name)s replied to your comment on “%(title)s”")),
+    "content.hidden": Kind(_l("My content is hidden by moderation"),
+                           _l("Your %(what)s “%(title)s” was hidden: %(reason)s")),
+    "decision.objection": Kind(_l("A supervisor objects to a council decision"),
+                               _l("A supervisor objected to the decision on “%(title)s”")),
+}
+
+
+def render(kind: str, params: dict) -> str:
+    return str(KINDS[kind].message) % params
