@@ -65,6 +65,8 @@ class Config:
     ARGON2_PARALLELISM = 1
 
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")
+    # The public address, for links in text messages sent outside a request (the daily digest).
+    SITE_URL = os.environ.get("SITE_URL", "")
     SMS_CODE_TTL_SECONDS = 600
     SMS_CODE_MAX_ATTEMPTS = 5
 

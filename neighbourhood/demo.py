@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from neighbourhood.accounts import households, passwords, roles
 from neighbourhood.accounts.models import Relation, Role, User
+from neighbourhood.demo_governance import seed_governance
 from neighbourhood.extensions import db
 from neighbourhood.places import services as places
 from neighbourhood.places.models import AreaBasis, Community, Household
@@ -126,6 +127,7 @@ def seed_demo(session, *, config) -> dict[str, User]:
     # Neighbours: verified residents in both compounds, a convener, and requests still waiting.
     taken = {(m.household_id) for u in users.values() for m in u.memberships}
     phone_number = 13900000000
+    neighbours: dict[int, list[User]] = {}
     for compound in compounds:
         all_households = list(session.scalars(
             select(Household).where(Household.compound_id == compound.id).order_by(Household.id)))
@@ -141,6 +143,7 @@ def seed_demo(session, *, config) -> dict[str, User]:
             relation = Relation.OWNER if index % 3 else rng.choice([Relation.TENANT, Relation.FAMILY])
             if index < 20:
                 verify(neighbour, household, relation)
+                neighbours.setdefault(compound.id, []).append(neighbour)
             else:
                 households.request_membership(session, user=neighbour, household=household,
                                               relation=relation, real_name=neighbour.real_name)
@@ -148,11 +151,17 @@ def seed_demo(session, *, config) -> dict[str, User]:
                 roles.assign_compound_role(session, compound=compound, user=neighbour,
                                            role=Role.COUNCIL_CONVENER, term_start=term_start,
                                            term_end=term_end, by=staff)
+            elif index in (1, 2):
+                roles.assign_compound_role(session, compound=compound, user=neighbour,
+                                           role=Role.COUNCIL_MEMBER, term_start=term_start,
+                                           term_end=term_end, by=staff)
     waiting = User(phone="13800000007", display_name="孙同学", password_hash=password_hash)
     session.add(waiting)
     session.flush()
     households.request_membership(session, user=waiting, household=household_in(first, "2栋", "1", "202"),
                                   relation=Relation.TENANT, real_name="孙浩然")
+    seed_governance(session, community=community, compound=first, users=users,
+                    neighbours=neighbours[first.id], today=today)
     return users
 
 

@@ -109,3 +109,113 @@ def photo(session, config, compound_obj, *, subject_type="need", subject_id=1, u
                           uploader=uploader)
     session.flush()
     return obj
+
+
+# --- council ---------------------------------------------------------------------------------------------
+
+def council_proposal(session, compound_obj, author=None, *, title="3栋门口加装路灯", status=None,
+                     source_need_id=None, supporters=(), qualified_at=None):
+    """A proposal straight into a state the council works with (QUALIFIED unless told otherwise)."""
+    from neighbourhood.db import utcnow
+    from neighbourhood.needs.categories import Category
+    from neighbourhood.proposals.models import Proposal, ProposalStatus, ProposalSupport
+
+    status = status or ProposalStatus.QUALIFIED
+    obj = Proposal(compound_id=compound_obj.id, community_id=compound_obj.community_id, author=author,
+                   title=title, body="建议在3栋门口加装两盏路灯。", category=Category.SAFETY, status=status,
+                   support_count=len(supporters), source_need_id=source_need_id,
+                   qualified_at=(qualified_at or utcnow()) if status is ProposalStatus.QUALIFIED else None)
+    session.add(obj)
+    session.flush()
+    for supporter in supporters:
+        session.add(ProposalSupport(proposal_id=obj.id, user_id=supporter.id, compound_id=compound_obj.id))
+    session.flush()
+    return obj
+
+
+def council_seat(session, config, compound_obj, household_obj, display_name, *, role_name=None,
+                 term_start=date(2020, 1, 1), term_end=None):
+    """A verified resident of the household holding a council seat (or another compound role)."""
+    person = user(session, config, display_name=display_name)
+    membership(session, person, household_obj)
+    role(session, person, role_name or Role.COUNCIL_MEMBER, compound_obj=compound_obj, term_start=term_start,
+         term_end=term_end)
+    return person
+
+
+# --- proposals ----------------------------------------------------------------------------------------------
+
+def proposal(session, compound_obj, author, *, supporters=(), **overrides):
+    """An OPEN proposal (or any status given) with `supporters` already counted."""
+    from neighbourhood.needs.categories import Category
+    from neighbourhood.proposals.models import Proposal, ProposalStatus, ProposalSupport
+
+    obj = Proposal(**{"compound_id": compound_obj.id, "community_id": compound_obj.community_id,
+                      "author": author, "title": "在3栋门口加装路灯", "body": "晚上太黑，老人出门不方便。",
+                      "category": Category.REPAIRS, "status": ProposalStatus.OPEN, **overrides})
+    session.add(obj)
+    session.flush()
+    for user_obj in supporters:
+        session.add(ProposalSupport(proposal_id=obj.id, user_id=user_obj.id, compound_id=compound_obj.id))
+    obj.support_count = len(supporters)
+    session.flush()
+    return obj
+
+
+def proposal_comment(session, subject, author, *, body="我同意，支持！", parent=None, subject_type="proposal",
+                     **overrides):
+    from neighbourhood.proposals.models import Comment
+
+    obj = Comment(**{"compound_id": subject.compound_id, "subject_type": subject_type, "subject_id": subject.id,
+                     "parent_id": parent.id if parent else None, "author": author, "body": body, **overrides})
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def verified_resident(session, config, compound_obj, *, display_name="邻居", room=None):
+    """A new user verified in a new household of the compound's first building (or a new building)."""
+    from neighbourhood.places.models import Building
+    from sqlalchemy import select
+
+    building_obj = session.scalar(select(Building).where(Building.compound_id == compound_obj.id)
+                                  .order_by(Building.id)) or building(session, compound_obj, "9栋")
+    room = room or str(next(_phones))[-6:]
+    home = household(session, building_obj, "1", room)
+    person = user(session, config, display_name=display_name)
+    membership(session, person, home)
+    return person
+
+
+# --- needs ------------------------------------------------------------------------------------------------
+
+def need(session, compound_obj, author, *, supporters=(), events=True, **overrides):
+    """A need (OPEN unless told otherwise) with `supporters` already saying "me too" and its RAISED event."""
+    from neighbourhood.db import utcnow
+    from neighbourhood.needs.categories import Category
+    from neighbourhood.needs.models import EventKind, Need, NeedEvent, NeedStatus, NeedSupport
+
+    values = {"compound_id": compound_obj.id, "community_id": compound_obj.community_id, "author": author,
+              "title": "3栋门口路灯坏了", "description": "晚上看不清台阶，老人下楼很危险。", "place": "东门",
+              "category": Category.REPAIRS, "status": NeedStatus.OPEN, "created_at": utcnow(), **overrides}
+    obj = Need(**values)
+    session.add(obj)
+    session.flush()
+    for user_obj in supporters:
+        session.add(NeedSupport(need_id=obj.id, user_id=user_obj.id, compound_id=compound_obj.id))
+    obj.me_too_count = len(supporters)
+    if events:
+        session.add(NeedEvent(need_id=obj.id, compound_id=obj.compound_id, kind=EventKind.RAISED,
+                              status=NeedStatus.OPEN, actor_id=getattr(author, "id", None), at=obj.created_at))
+    session.flush()
+    return obj
+
+
+def four_list_entry(session, community_obj, kind="self_governance", name="公共设施小修小补", **overrides):
+    from neighbourhood.station.models import FourListEntry, ListKind
+
+    obj = FourListEntry(**{"community_id": community_obj.id, "kind": ListKind(kind), "name": name,
+                           "description": "", "active": True, "sort_order": 0, **overrides})
+    session.add(obj)
+    session.flush()
+    return obj

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -19,6 +19,8 @@ class Hideable:
     # One of moderation.reasons (a fixed list) plus the moderator's own words.
     hidden_reason: Mapped[str | None] = mapped_column(String(24))
     hidden_note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # True while hidden automatically by residents' reports, until the council reviews it (keeps or restores).
+    hidden_by_reports: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @declared_attr
     def hidden_by_id(cls) -> Mapped[int | None]:

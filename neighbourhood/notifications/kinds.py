@@ -4,6 +4,7 @@ Domains add their kinds here; `params` given to notify() fill the message's %(pl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
@@ -12,11 +13,31 @@ from flask_babel import lazy_gettext as _l
 class Kind:
     label: object      # what the preferences page calls this kind
     message: object    # lazy message with %(placeholders)s from params
+    # Optional: turns stored params (codes) into words in the reader's language just before rendering.
+    prepare: Callable[[dict], dict] | None = None
+
+
+def _hidden_params(params: dict) -> dict:
+    from neighbourhood.moderation.reasons import kind_label, reason_label
+
+    return {**params, "what": kind_label(params.get("what", "")), "reason": reason_label(params.get("reason"))}
+
+
+def _need_status_params(params: dict) -> dict:
+    from neighbourhood.needs.labels import notification_params
+
+    return notification_params(params)
+
+
+def _decision_params(params: dict) -> dict:
+    from neighbourhood.council.forms import outcome_name
+
+    return {**params, "outcome": outcome_name(params.get("outcome", ""))}
 
 
 KINDS: dict[str, Kind] = {
     "need.status": Kind(_l("A need I raised or supported changes"),
-                        _l("“%(title)s”: %(status)s")),
+                        _l("“%(title)s”: %(status)s"), _need_status_params),
     "need.overdue": Kind(_l("Needs waiting too long for triage"),
                          _l("“%(title)s” has waited %(days)s days for triage")),
     "need.escalated": Kind(_l("Needs escalated to the station"),
@@ -26,15 +47,26 @@ KINDS: dict[str, Kind] = {
     "proposal.threshold": Kind(_l("My proposal reaches the council agenda"),
                                _l("“%(title)s” has enough support and is on the council's agenda")),
     "proposal.decision": Kind(_l("A council decision on a proposal I follow"),
-                              _l("The council decided on “%(title)s”: %(outcome)s")),
+                              _l("The council decided on “%(title)s”: %(outcome)s"), _decision_params),
     "comment.reply": Kind(_l("Replies to my comments"),
                           _l("%(name)s replied to your comment on “%(title)s”")),
     "content.hidden": Kind(_l("My content is hidden by moderation"),
-                           _l("Your %(what)s “%(title)s” was hidden: %(reason)s")),
+                           _l("Your %(what)s “%(title)s” was hidden: %(reason)s"), _hidden_params),
     "decision.objection": Kind(_l("A supervisor objects to a council decision"),
                                _l("A supervisor objected to the decision on “%(title)s”")),
 }
 
 
 def render(kind: str, params: dict) -> str:
-    return str(KINDS[kind].message) % params
+    """The message in the current language. A kind no longer known, or params that do not fit, give a
+    plain fallback instead of breaking the inbox."""
+    entry = KINDS.get(kind)
+    if entry is None:
+        return str(_l("A notification"))
+    params = dict(params or {})
+    if entry.prepare is not None:
+        params = entry.prepare(params)
+    try:
+        return str(entry.message) % params
+    except (KeyError, TypeError, ValueError):
+        return str(entry.label)

@@ -10,11 +10,16 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from neighbourhood.accounts import permissions
+from neighbourhood.db import utcnow
 from neighbourhood.extensions import db
+from neighbourhood.needs import services as needs
+from neighbourhood.proposals import services as proposals
 from neighbourhood.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES
 from neighbourhood.web.rendering import render
 
 bp = Blueprint("web", __name__)
+# The newest few of each on home; the lists hold the rest.
+HOME_ROWS = 3
 
 
 @bp.get("/")
@@ -22,7 +27,16 @@ def home():
     compounds = permissions.compounds_of(current_user)
     chosen = request.args.get("compound", type=int)
     compound = next((c for c in compounds if c.id == chosen), compounds[0] if compounds else None)
-    return render("web/home.html", compound=compound, compounds=compounds)
+    latest = {}
+    if compound is not None:
+        latest = dict(
+            needs=needs.list_needs(db.session, compound=compound, viewer=current_user, per_page=HOME_ROWS).items,
+            proposals=proposals.list_proposals(db.session, compound=compound, viewer=current_user,
+                                               per_page=HOME_ROWS).items,
+            threshold=proposals.support_threshold(db.session, compound),
+            now=utcnow(),
+        )
+    return render("web/home.html", compound=compound, compounds=compounds, **latest)
 
 
 @bp.get("/healthz")
