@@ -1,4 +1,5 @@
-"""The declarative base with constraint names that migrations can rely on."""
+"""The declarative base with constraint names that migrations can rely on, and small query helpers."""
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import Enum as SAEnum, MetaData
@@ -35,3 +36,17 @@ def enum_type(enum_cls: type) -> SAEnum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+@dataclass
+class Page:
+    """One page of a list; `has_more` says whether a "more" link is due."""
+    items: list
+    page: int
+    has_more: bool
+
+
+def like_pattern(text: str) -> str:
+    """A substring pattern for LIKE/ILIKE in which the user's % and _ mean themselves (escape char \\)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

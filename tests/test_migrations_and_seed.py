@@ -112,3 +112,28 @@ def test_seed_command_only_fills_an_empty_database(app, session):
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0
     assert session.scalar(select(func.count(User.id))) == users
+
+
+def test_demo_compound_is_alive_with_needs_proposals_and_a_council_meeting(app, session, client):
+    from neighbourhood.council.models import Decision, Meeting
+    from neighbourhood.needs.models import Need, NeedStatus
+    from neighbourhood.proposals.models import Comment, Proposal, ProposalStatus
+
+    users = seed_demo(session, config=app.config)
+    session.commit()
+    needs_by_status = dict(session.execute(select(Need.status, func.count()).group_by(Need.status)).all())
+    assert set(needs_by_status) == set(NeedStatus) and 25 <= sum(needs_by_status.values()) <= 35
+    proposals_by_status = dict(session.execute(
+        select(Proposal.status, func.count()).group_by(Proposal.status)).all())
+    assert set(proposals_by_status) == set(ProposalStatus) and sum(proposals_by_status.values()) == 15
+    assert session.scalar(select(func.count(Comment.id))) >= 8
+    [meeting] = session.scalars(select(Meeting)).all()
+    assert meeting.is_quorate and session.scalar(select(func.count(Decision.id))) == 4
+    assert audit.verify_chain(session).ok
+
+    client.post("/login", data={"phone": users["resident"].phone, "password": DEMO_PASSWORD})
+    home = client.get("/").get_data(as_text=True)
+    newest_need = session.scalar(select(Need.title).order_by(Need.created_at.desc()).limit(1))
+    newest_proposal = session.scalar(select(Proposal.title).order_by(Proposal.created_at.desc()).limit(1))
+    assert newest_need in home and newest_proposal in home
+    assert "路灯" in client.get("/needs/?q=路灯").get_data(as_text=True)

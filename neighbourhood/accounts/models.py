@@ -46,6 +46,12 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str | None:
         return self.session_token
 
+    # UserMixin compares users by get_id(), which is the session token here: every user loaded outside a
+    # request would equal every other. A user is one row, and the session keeps one object per row.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None

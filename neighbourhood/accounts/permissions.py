@@ -13,7 +13,6 @@ from neighbourhood.accounts.models import (
     MembershipStatus,
     Role,
     RoleAssignment,
-    User,
 )
 from neighbourhood.places.models import Community, Compound
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from neighbourhood.accounts.models import HouseholdMembership, IllegalTransition, User
 from neighbourhood.accounts.permissions import can_take_part
 from neighbourhood.audit import services as audit
-from neighbourhood.db import DomainError, utcnow
+from neighbourhood.accounts.services import with_public_names
+from neighbourhood.db import DomainError, Page, like_pattern, utcnow
 from neighbourhood.needs.categories import Category
 from neighbourhood.needs.models import (
     ACTIVE,
@@ -365,30 +366,13 @@ OVERDUE = "overdue"
 STATUS_FILTERS = (*[s.value for s in NeedStatus], OVERDUE)
 
 
-@dataclass
-class Page:
-    items: list
-    page: int
-    has_more: bool
-
-
-def like_pattern(text: str) -> str:
-    """A substring pattern for LIKE/ILIKE in which the user's % and _ mean themselves (escape char \\)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _with_people(statement, *path):
-    """Load people with what public_name() reads (building of the verified household) in fixed queries."""
-    return statement.options(
-        selectinload(*path).selectinload(User.memberships)
-        .joinedload(HouseholdMembership.household).joinedload(Household.building))
 
 
 def list_needs(session: Session, *, compound: Compound, viewer, status: str = "", category: str = "",
                sort: str = "newest", q: str = "", page: int = 1, per_page: int = PER_PAGE,
-               now: datetime | None = None) -> Page:
-    """One page of a compound's needs: three queries however many rows (needs, authors, their homes)."""
+               now: datetime | None = None, load_authors: bool = True) -> Page:
+    """One page of a compound's needs: three queries however many rows (needs, authors, their homes).
+    Without `load_authors` one query; the caller preloads the authors with others (preload_people)."""
     from neighbourhood.needs.permissions import can_see_hidden_needs
 
     now = now or utcnow()
@@ -413,7 +397,9 @@ def list_needs(session: Session, *, compound: Compound, viewer, status: str = ""
     else:
         statement = statement.order_by(Need.created_at.desc(), Need.id.desc())
     page = max(1, page)
-    statement = _with_people(statement.options(joinedload(Need.building)), Need.author)
+    statement = statement.options(joinedload(Need.building))
+    if load_authors:
+        statement = with_public_names(statement, Need.author)
     rows = list(session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)))
     return Page(items=rows[:per_page], page=page, has_more=len(rows) > per_page)
 
@@ -436,14 +422,16 @@ def timeline(session: Session, need: Need, *, also_people: Iterable[int | None] 
     return events
 
 
-def preload_people(session: Session, user_ids: Iterable[int | None]) -> None:
+def preload_people(session: Session, user_ids: Iterable[int | None]) -> list[User]:
     """Load these users with memberships, households and buildings in two queries, so public_name(),
-    can_take_part() and many-to-one relationships to them need none afterwards."""
+    can_take_part() and many-to-one relationships to them need none afterwards. The session holds
+    objects weakly: keep the returned list while rendering."""
     ids = {i for i in user_ids if i is not None}
-    if ids:
-        list(session.scalars(select(User).where(User.id.in_(ids)).options(
-            selectinload(User.memberships).joinedload(HouseholdMembership.household)
-            .joinedload(Household.building))))
+    if not ids:
+        return []
+    return list(session.scalars(select(User).where(User.id.in_(ids)).options(
+        selectinload(User.memberships).joinedload(HouseholdMembership.household)
+        .joinedload(Household.building))))
 
 
 def need_photos(session: Session, need: Need) -> tuple[list, list]:

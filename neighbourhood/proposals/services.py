@@ -15,7 +15,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from neighbourhood.accounts.models import HouseholdMembership, IllegalTransition, User
 from neighbourhood.accounts.permissions import can_take_part
 from neighbourhood.audit import services as audit
-from neighbourhood.db import DomainError, utcnow
+from neighbourhood.accounts.services import with_public_names
+from neighbourhood.db import DomainError, Page, like_pattern, utcnow
 from neighbourhood.needs.categories import Category
 from neighbourhood.places.models import Compound, Household
 from neighbourhood.proposals.models import (
@@ -240,30 +241,10 @@ STAGES: dict[str, tuple[ProposalStatus, ...]] = {
 SORTS = ("newest", "supported")
 
 
-@dataclass
-class Page:
-    items: list
-    page: int
-    has_more: bool
-
-
-def like_pattern(text: str) -> str:
-    """A substring pattern for LIKE/ILIKE in which the user's % and _ mean themselves (escape char \\)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _with_authors(statement, *relationship_path):
-    """Load authors with what public_name() reads (building of the verified household) in fixed queries."""
-    return statement.options(
-        selectinload(*relationship_path).selectinload(User.memberships)
-        .joinedload(HouseholdMembership.household).joinedload(Household.building)
-    )
-
-
 def list_proposals(session: Session, *, compound: Compound, viewer, stage: str | None = None,
                    category: str | None = None, sort: str = "newest", q: str | None = None, page: int = 1,
-                   per_page: int = PER_PAGE) -> Page:
+                   per_page: int = PER_PAGE, load_authors: bool = True) -> Page:
+    """One page of a compound's proposals, with their authors unless the caller preloads them."""
     from neighbourhood.proposals.permissions import can_see_hidden_in
 
     statement = select(Proposal).where(Proposal.compound_id == compound.id)
@@ -284,7 +265,9 @@ def list_proposals(session: Session, *, compound: Compound, viewer, stage: str |
     else:
         statement = statement.order_by(Proposal.created_at.desc(), Proposal.id.desc())
     page = max(1, page)
-    statement = _with_authors(statement, Proposal.author).limit(per_page + 1).offset((page - 1) * per_page)
+    if load_authors:
+        statement = with_public_names(statement, Proposal.author)
+    statement = statement.limit(per_page + 1).offset((page - 1) * per_page)
     rows = list(session.scalars(statement))
     return Page(items=rows[:per_page], page=page, has_more=len(rows) > per_page)
 

@@ -30,12 +30,15 @@ def home():
     latest = {}
     if compound is not None:
         latest = dict(
-            needs=needs.list_needs(db.session, compound=compound, viewer=current_user, per_page=HOME_ROWS).items,
+            needs=needs.list_needs(db.session, compound=compound, viewer=current_user, per_page=HOME_ROWS,
+                                   load_authors=False).items,
             proposals=proposals.list_proposals(db.session, compound=compound, viewer=current_user,
-                                               per_page=HOME_ROWS).items,
+                                               per_page=HOME_ROWS, load_authors=False).items,
             threshold=proposals.support_threshold(db.session, compound),
             now=utcnow(),
         )
+        latest["people"] = needs.preload_people(
+            db.session, [item.author_id for key in ("needs", "proposals") for item in latest[key]])
     return render("web/home.html", compound=compound, compounds=compounds, **latest)
 
 

@@ -82,3 +82,9 @@ def test_sign_out_clears_the_cookie_with_the_same_flags(client, world):
     password_sign_in(client, world.users["resident"].phone)
     cookie = session_cookie(client.post("/logout"))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_two_people_are_never_the_same_user(app, session, world):
+    resident, owner = world.users["resident"], world.users["owner"]
+    assert resident != owner and owner not in [resident] and len({resident, owner}) == 2
+    assert session.get(type(resident), resident.id) == resident

@@ -56,6 +56,27 @@ def test_home_queries_do_not_grow(app, session, world, client_as, count_queries)
     assert len(few) == len(many) <= 12
 
 
+def test_home_shows_the_newest_needs_and_proposals_in_constant_queries(app, session, world, client_as,
+                                                                      count_queries):
+    client = client_as("station")
+    factories.need(session, world.compound, world.users["resident"], title="第一条需求")
+    factories.proposal(session, world.compound, world.users["owner"], title="第一条提议")
+    session.commit()
+    with count_queries() as few:
+        client.get(f"/?compound={world.compound.id}")
+    for n in range(6):
+        household = factories.household(session, world.building, "4", str(400 + n))
+        neighbour = factories.user(session, app.config, display_name=f"邻居{n}")
+        factories.membership(session, neighbour, household)
+        factories.need(session, world.compound, neighbour, title=f"新需求{n}")
+        factories.proposal(session, world.compound, neighbour, title=f"新提议{n}")
+    session.commit()
+    with count_queries() as many:
+        page = client.get(f"/?compound={world.compound.id}").get_data(as_text=True)
+    assert len(few) == len(many) <= 12
+    assert "新需求5" in page and "新提议5" in page and "第一条需求" not in page
+
+
 def test_profile_queries_do_not_grow_with_households_and_roles(app, session, world, client_as,
                                                                count_queries):
     from neighbourhood.accounts.models import Role
