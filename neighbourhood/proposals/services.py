@@ -66,8 +66,8 @@ def _qualify_if_reached(session: Session, proposal: Proposal, *, threshold: int,
 
 def propose_from_need(session: Session, *, compound: Compound, title: str, body: str, category,
                       author, supporters: Iterable, source_need_id: int, by) -> Proposal:
-    """A need the council converted becomes an OPEN proposal by the need's author; the need's verified
-    supporters (its "me too" residents and its author, as the caller passes them) are its first supporters."""
+    """A need the council converted becomes an OPEN proposal by the need's author; its verified "me too"
+    residents are the first supporters (the author stands behind it already, as on any proposal)."""
     proposal = Proposal(
         compound=compound, community_id=compound.community_id, author=author,
         title=title.strip()[:80], body=body.strip(), category=Category(category), status=ProposalStatus.OPEN,
