@@ -84,8 +84,9 @@ def seed_governance(session, *, community: Community, compound: Compound, users:
     made: dict[str, Proposal] = {}
     for index, spec in enumerate(PROPOSALS):
         if spec.from_need:
+            # The council words the converted need as a proposal.
             proposal = session.get(Proposal, raised[spec.from_need].proposal_id)
-            proposal.body = spec.body
+            proposal.title, proposal.body = spec.title, spec.body
             proposal.estimated_cost = Decimal(spec.cost) if spec.cost else None
         else:
             author = residents[(index * 3 + 1) % len(residents)]

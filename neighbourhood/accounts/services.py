@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -331,3 +331,19 @@ def with_public_names(statement, *relationship_path):
     return statement.options(
         selectinload(*relationship_path).selectinload(User.memberships)
         .joinedload(HouseholdMembership.household).joinedload(Household.building))
+
+
+def preload_people(session: Session, user_ids: Iterable[int | None]) -> list[User]:
+    """Load these users with memberships, households and buildings in two queries, so public_name(),
+    can_take_part() and many-to-one relationships to them (comment.author) need none afterwards.
+
+    The session holds loaded objects only weakly; keeping them in `session.info` until the session ends
+    (each request has its own) is what stops each one from being loaded again later, one query apiece."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return []
+    people = list(session.scalars(select(User).where(User.id.in_(ids)).options(
+        selectinload(User.memberships).joinedload(HouseholdMembership.household)
+        .joinedload(Household.building))))
+    session.info.setdefault("preloaded_people", []).extend(people)
+    return people

@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from neighbourhood.accounts.models import HouseholdMembership, IllegalTransition, User
+from neighbourhood.accounts.models import IllegalTransition, User
 from neighbourhood.accounts.permissions import can_take_part
 from neighbourhood.audit import services as audit
-from neighbourhood.accounts.services import with_public_names
+from neighbourhood.accounts.services import preload_people, with_public_names
 from neighbourhood.db import DomainError, Page, like_pattern, utcnow
 from neighbourhood.needs.categories import Category
 from neighbourhood.needs.models import (
@@ -37,7 +37,7 @@ from neighbourhood.needs.models import (
     overdue_cutoff,
 )
 from neighbourhood.notifications.services import notify
-from neighbourhood.places.models import Building, Community, Compound, Household
+from neighbourhood.places.models import Building, Community, Compound
 from neighbourhood.station import services as station
 from neighbourhood.station.models import FourListEntry
 
@@ -422,16 +422,6 @@ def timeline(session: Session, need: Need, *, also_people: Iterable[int | None] 
     return events
 
 
-def preload_people(session: Session, user_ids: Iterable[int | None]) -> list[User]:
-    """Load these users with memberships, households and buildings in two queries, so public_name(),
-    can_take_part() and many-to-one relationships to them need none afterwards. The session holds
-    objects weakly: keep the returned list while rendering."""
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return []
-    return list(session.scalars(select(User).where(User.id.in_(ids)).options(
-        selectinload(User.memberships).joinedload(HouseholdMembership.household)
-        .joinedload(Household.building))))
 
 
 def need_photos(session: Session, need: Need) -> tuple[list, list]:

@@ -9,13 +9,13 @@ from typing import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from neighbourhood.accounts.models import HouseholdMembership, IllegalTransition, User
+from neighbourhood.accounts.models import IllegalTransition
 from neighbourhood.accounts.permissions import can_take_part
 from neighbourhood.audit import services as audit
-from neighbourhood.accounts.services import with_public_names
+from neighbourhood.accounts.services import preload_people, with_public_names
 from neighbourhood.db import DomainError, Page, like_pattern, utcnow
 from neighbourhood.needs.categories import Category
 from neighbourhood.places.models import Compound, Household
@@ -368,12 +368,3 @@ def comment_thread(session: Session, *, subject_type: str, subject_id: int, page
         Comment.subject_type == subject_type, Comment.subject_id == subject_id)) or 0
     return Thread(comments=top, replies=replies, page=page, has_more=has_more, total=total)
 
-
-def preload_people(session: Session, user_ids: Iterable[int | None]) -> None:
-    """Load these users with their memberships, households and buildings in two queries, so that
-    public_name() and `comment.author` need none afterwards (many-to-one loads come from the session)."""
-    ids = {i for i in user_ids if i is not None}
-    if ids:
-        list(session.scalars(select(User).where(User.id.in_(ids)).options(
-            selectinload(User.memberships).joinedload(HouseholdMembership.household)
-            .joinedload(Household.building))))

@@ -107,3 +107,27 @@ def test_audit_page_queries_do_not_grow(app, session, world, client_as, count_qu
     with count_queries() as many:
         client.get("/audit/")
     assert len(few) == len(many) <= 12
+
+
+def test_pages_do_not_reload_people_one_by_one_when_nothing_else_holds_them(app, session, world, client_as,
+                                                                            count_queries):
+    """In production nothing but the session refers to the loaded commenters and the session holds them
+    weakly; the test's own references must not hide a query per person."""
+    import gc
+
+    proposal = factories.proposal(session, world.compound, world.users["owner"])
+    need = factories.need(session, world.compound, world.users["owner"])
+    for n in range(6):
+        neighbour = factories.user(session, app.config, display_name=f"邻居{n}")
+        factories.membership(session, neighbour, factories.household(session, world.building, "5", str(500 + n)))
+        factories.proposal_comment(session, proposal, neighbour, body=f"意见{n}")
+    session.commit()
+    client = client_as("resident")
+    ids = proposal.id, need.id
+    session.expunge_all()
+    gc.collect()
+    with count_queries() as proposal_page:
+        assert client.get(f"/proposals/{ids[0]}").status_code == 200
+    with count_queries() as need_page:
+        assert client.get(f"/needs/{ids[1]}").status_code == 200
+    assert len(proposal_page) <= 12 and len(need_page) <= 12
