@@ -62,40 +62,33 @@ def hide(kind: str, subject_id: int):
     return _form_page("hide", form, kind, item)
 
 
-@bp.post("/moderation/<kind>/<int:subject_id>/restore")
-@login_required
-def restore(kind: str, subject_id: int):
+def _settle(action: str, kind: str, subject_id: int, settle, done_message: str):
+    """Restore or dismiss: the council's answer to hidden or reported content, with an optional note."""
     item = _content(kind, subject_id)
     require(permissions.can_moderate(current_user, kind, item))
     form = RestoreForm()
     if form.validate_on_submit():
         try:
-            services.restore(db.session, kind=kind, item=item, by=current_user, note=form.note.data)
+            settle(db.session, kind=kind, item=item, by=current_user, note=form.note.data)
         except DomainError as error:
             db.session.rollback()
             form.note.errors = [*form.note.errors, str(error)]
         else:
             db.session.commit()
-            return _done(form, kind, item, _("Restored: everyone can read it again."))
-    return _form_page("restore", form, kind, item)
+            return _done(form, kind, item, done_message)
+    return _form_page(action, form, kind, item)
+
+
+@bp.post("/moderation/<kind>/<int:subject_id>/restore")
+@login_required
+def restore(kind: str, subject_id: int):
+    return _settle("restore", kind, subject_id, services.restore, _("Restored: everyone can read it again."))
 
 
 @bp.post("/moderation/<kind>/<int:subject_id>/dismiss")
 @login_required
 def dismiss(kind: str, subject_id: int):
-    item = _content(kind, subject_id)
-    require(permissions.can_moderate(current_user, kind, item))
-    form = RestoreForm()
-    if form.validate_on_submit():
-        try:
-            services.dismiss(db.session, kind=kind, item=item, by=current_user, note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.note.errors = [*form.note.errors, str(error)]
-        else:
-            db.session.commit()
-            return _done(form, kind, item, _("Reports dismissed: it stays up."))
-    return _form_page("dismiss", form, kind, item)
+    return _settle("dismiss", kind, subject_id, services.dismiss, _("Reports dismissed: it stays up."))
 
 
 @bp.post("/moderation/<kind>/<int:subject_id>/report")

@@ -150,34 +150,30 @@ def _after_me_too(need: Need, message: str, category: str):
     return redirect(url_for("needs.detail", need_id=need.id) + "#me-too")
 
 
-@bp.post("/needs/<int:need_id>/me-too")
-@login_required
-def me_too(need_id: int):
+def _change_me_too(need_id: int, change, changed: str, unchanged: str):
     need = _load(need_id)
     require(permissions.is_eligible_for_me_too(current_user, need))
     try:
-        counted = services.add_me_too(db.session, need=need, user=current_user)
+        did = change(db.session, need=need, user=current_user)
     except DomainError as error:
         db.session.rollback()
         return _after_me_too(_load(need_id), str(error), "error")
     db.session.commit()
-    return _after_me_too(need, _("Counted: you have this problem too.") if counted
-                         else _("You already said \"me too\" to this need."), "success")
+    return _after_me_too(need, changed if did else unchanged, "success")
+
+
+@bp.post("/needs/<int:need_id>/me-too")
+@login_required
+def me_too(need_id: int):
+    return _change_me_too(need_id, services.add_me_too, _("Counted: you have this problem too."),
+                          _("You already said \"me too\" to this need."))
 
 
 @bp.post("/needs/<int:need_id>/me-too/withdraw")
 @login_required
 def withdraw_me_too(need_id: int):
-    need = _load(need_id)
-    require(permissions.is_eligible_for_me_too(current_user, need))
-    try:
-        taken_back = services.withdraw_me_too(db.session, need=need, user=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        return _after_me_too(_load(need_id), str(error), "error")
-    db.session.commit()
-    return _after_me_too(need, _("Your \"me too\" is taken back.") if taken_back
-                         else _("You had not said \"me too\" to this need."), "success")
+    return _change_me_too(need_id, services.withdraw_me_too, _("Your \"me too\" is taken back."),
+                          _("You had not said \"me too\" to this need."))
 
 
 # --- triage and the station's reply ------------------------------------------------------------------------
