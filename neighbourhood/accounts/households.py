@@ -99,12 +99,15 @@ def request_membership(
     return membership
 
 
-def approve_membership(session: Session, *, membership: HouseholdMembership, by: User) -> None:
+def approve_membership(session: Session, *, membership: HouseholdMembership, by: User,
+                       minor: bool = False) -> None:
+    """Verify residence; `minor` keeps a resident under 18 off residents' and households' ballot rolls."""
     membership.verify(by=by, at=utcnow())
+    membership.minor = minor
     audit.record(
         session, actor=by, action="membership.verified", subject=membership,
         compound_id=membership.compound_id,
-        data={"user_id": membership.user_id, "relation": membership.relation.value},
+        data={"user_id": membership.user_id, "relation": membership.relation.value, "minor": minor},
     )
 
 

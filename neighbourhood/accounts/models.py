@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from neighbourhood.db import enum_type, utcnow
@@ -144,6 +144,8 @@ class HouseholdMembership(db.Model):
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set by whoever verifies: residents under 18 take part but are not on residents' or households' rolls.
+    minor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
     household: Mapped[Household] = relationship()

@@ -54,6 +54,10 @@ def is_council_member(user, compound: Compound) -> bool:
     return _holds(user, COUNCIL_ROLES, compound_id=compound.id)
 
 
+def is_convener(user, compound: Compound) -> bool:
+    return _holds(user, [Role.COUNCIL_CONVENER], compound_id=compound.id)
+
+
 def is_supervisor(user, compound: Compound) -> bool:
     return _holds(user, [Role.SUPERVISOR], compound_id=compound.id)
 

@@ -336,7 +336,8 @@ def approve(membership_id: int):
     membership, still_open = _load_pending(membership_id)
     if not still_open:
         return _after_decision(membership, _("This request has already been decided."), "info")
-    households.approve_membership(db.session, membership=membership, by=current_user)
+    households.approve_membership(db.session, membership=membership, by=current_user,
+                                  minor=request.form.get("minor") == "1")
     db.session.commit()
     return _after_decision(membership, _("Verified."))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -78,6 +78,18 @@ def photos_for(session: Session, subject_type: str, subject_ids: Iterable[int]) 
     for photo in rows:
         found[photo.subject_id].append(photo)
     return found
+
+
+# Photos that are records, not content (a signed paper ballot): served only to whom their domain allows.
+_PRIVATE: dict[str, Callable[[object, int], bool]] = {}
+
+
+def register_private(subject_type: str, may_see: Callable[[object, int], bool]) -> None:
+    _PRIVATE[subject_type] = may_see
+
+
+def private_rule(subject_type: str) -> Callable[[object, int], bool] | None:
+    return _PRIVATE.get(subject_type)
 
 
 def photo_by_token(session: Session, token: str) -> Photo | None:

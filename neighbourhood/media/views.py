@@ -1,4 +1,5 @@
-"""Serving stored photos. Photos of hidden content are served only to those who may see hidden content."""
+"""Serving stored photos. Photos of hidden content are served only to those who may see hidden content, and
+private records (a signed paper ballot) only to whom their domain allows."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, send_from_directory
@@ -15,6 +16,9 @@ bp = Blueprint("media", __name__)
 def photo(token: str):
     found = services.photo_by_token(db.session, token)
     if found is None:
+        abort(404)
+    private = services.private_rule(found.subject_type)
+    if private is not None and not private(current_user, found.subject_id):
         abort(404)
     if not content.may_see(current_user, found.subject_type, found.subject_id):
         abort(404)

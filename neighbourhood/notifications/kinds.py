@@ -54,6 +54,18 @@ KINDS: dict[str, Kind] = {
                            _l("Your %(what)s “%(title)s” was hidden: %(reason)s"), _hidden_params),
     "decision.objection": Kind(_l("A supervisor objects to a council decision"),
                                _l("A supervisor objected to the decision on “%(title)s”")),
+    "ballot.opened": Kind(_l("A ballot I can vote in opens"),
+                          _l("Voting has opened: “%(title)s”")),
+    "ballot.reminder": Kind(_l("A day before a ballot I have not voted in closes"),
+                            _l("“%(title)s” closes at %(time)s and you have not voted yet")),
+    "ballot.extended": Kind(_l("A ballot I can vote in is extended"),
+                            _l("“%(title)s” has been extended until %(until)s")),
+    "ballot.closed": Kind(_l("Results of a ballot I could vote in"),
+                          _l("“%(title)s” has closed: see the result and check your receipt")),
+    "ballot.paper_recorded": Kind(_l("A paper ballot or proxy is recorded for me"),
+                                  _l("The convenor recorded a paper ballot for you in “%(title)s”")),
+    "ballot.voided": Kind(_l("A ballot I cast is set aside"),
+                          _l("Your ballot in “%(title)s” was set aside: %(reason)s")),
 }
 
 

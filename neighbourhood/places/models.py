@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from neighbourhood.db import enum_type, utcnow
@@ -82,6 +82,8 @@ class Household(db.Model):
     area_basis: Mapped[AreaBasis] = mapped_column(
         enum_type(AreaBasis), default=AreaBasis.REGISTERED,
     )
+    # Unsold or undelivered: all such parts together count as one owner, the developer (interpretation Art. 9).
+    developer_held: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     building: Mapped[Building] = relationship()

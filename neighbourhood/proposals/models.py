@@ -104,6 +104,13 @@ class Proposal(Hideable, db.Model):
         self.outcome_reason = reason.strip()
         self.merged_into = merged_into
 
+    def settle_by_ballot(self, *, passed: bool, at: datetime) -> None:
+        """The residents' (or owners') ballot the council called decides the proposal."""
+        if self.status is not ProposalStatus.TO_BALLOT:
+            raise IllegalTransition(f"a {self.status} proposal is not waiting for a ballot")
+        self.status = ProposalStatus.ADOPTED if passed else ProposalStatus.REJECTED
+        self.decided_at = at
+
     def return_to_agenda(self) -> None:
         """A supervisor's objection sends a decision back for the council to take again."""
         if self.status not in COUNCIL_OUTCOMES:

@@ -192,6 +192,15 @@ def test_the_council_sees_the_request_and_approves_it(session, world, client_as,
     assert f"membership-{request_.id}" not in page(queue).ids
 
 
+def test_verifying_a_child_keeps_them_off_ballot_rolls(session, world, client_as, request_):
+    response = client_as("council").post(f"/memberships/{request_.id}/approve", data={"minor": "1"})
+    assert response.status_code == 302
+    session.expire_all()
+    membership = session.get(HouseholdMembership, request_.id)
+    assert membership.status is MembershipStatus.VERIFIED and membership.minor is True
+    assert audit_actions(session, "membership.verified")[0].data["minor"] is True
+
+
 def test_an_htmx_approval_returns_only_the_row(session, world, client_as, request_):
     response = client_as("council").post(f"/memberships/{request_.id}/approve",
                                          headers={"HX-Request": "true"})
