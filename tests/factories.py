@@ -219,3 +219,24 @@ def four_list_entry(session, community_obj, kind="self_governance", name="公共
     session.add(obj)
     session.flush()
     return obj
+
+
+# --- voting: the convenor's pages (brief C) ------------------------------------------------------------------
+
+def ballot_decision(session, compound_obj, recorder, *, title="在3栋门口加装路灯"):
+    """A council "to ballot" decision on a proposal (in TO_BALLOT), waiting for its residents' ballot."""
+    from neighbourhood.council.models import Decision, Meeting
+    from neighbourhood.db import utcnow
+    from neighbourhood.proposals.models import ProposalStatus
+
+    proposal_obj = proposal(session, compound_obj, recorder, title=title, status=ProposalStatus.TO_BALLOT)
+    meeting = Meeting(compound_id=compound_obj.id, community_id=compound_obj.community_id,
+                      held_on=utcnow().date(), place="议事厅", recorded_by_id=recorder.id, council_size=1,
+                      present_count=1, quorum_percent=50, quorum_needed=1, is_quorate=True)
+    session.add(meeting)
+    session.flush()
+    decision = Decision(meeting=meeting, compound_id=compound_obj.id, community_id=compound_obj.community_id,
+                        proposal_id=proposal_obj.id, outcome=ProposalStatus.TO_BALLOT, votes_for=1)
+    session.add(decision)
+    session.flush()
+    return decision

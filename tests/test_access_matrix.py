@@ -91,13 +91,15 @@ MATRIX = [
     Case("places.invitations", "GET", lambda o: f"/station/compounds/{o['compound']}/invitations", STATION),
     Case("audit.index", "GET", lambda o: "/audit/", AUDITORS),
     Case("audit.verify", "POST", lambda o: "/audit/verify", AUDITORS),
-] + [case for module in DOMAIN_MODULES for case in module.CASES]
+]
+# Each case with the module that makes its objects (None: the base objects are enough).
+CASES = [(case, None) for case in MATRIX] + [(case, module) for module in DOMAIN_MODULES for case in module.CASES]
 
 
-def objects(session, config, world) -> dict:
-    """The objects the URLs point at, made fresh for each test."""
+def objects(session, config, world, module=None) -> dict:
+    """The objects the case's URL points at, made fresh for each test: the base ones and its own module's."""
     found = base_objects(session, config, world)
-    for module in DOMAIN_MODULES:
+    if module is not None:
         found.update(module.objects(session, config, world))
     session.commit()
     return found
@@ -105,20 +107,20 @@ def objects(session, config, world) -> dict:
 
 def test_every_endpoint_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    covered = {case.endpoint for case in MATRIX}
+    covered = {case.endpoint for case, _ in CASES}
     assert endpoints - covered == set(), "add these endpoints to the access-control matrix"
     assert covered - endpoints == set(), "the matrix names endpoints that no longer exist"
 
 
 def test_matrix_roles_are_the_conftest_roles():
-    for case in MATRIX:
+    for case, _ in CASES:
         assert case.allowed <= EVERYONE, case.id
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", MATRIX, ids=lambda c: c.id)
-def test_access(app, session, world, client_as, case: Case, role: str):
-    url = case.url(objects(session, app.config, world))
+@pytest.mark.parametrize("case, module", CASES, ids=[case.id for case, _ in CASES])
+def test_access(app, session, world, client_as, case: Case, module, role: str):
+    url = case.url(objects(session, app.config, world, module))
     client = client_as(role)
     response = client.open(url, method=case.method, data={})
     response.close()

@@ -235,8 +235,9 @@ class RoleAssignment(db.Model):
     end_reason: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship(back_populates="role_assignments", foreign_keys=[user_id])
-    community: Mapped[Community | None] = relationship()
-    compound: Mapped[Compound | None] = relationship()
+    # Loaded with the role: every permission check that reads a role reads its place too.
+    community: Mapped[Community | None] = relationship(lazy="joined")
+    compound: Mapped[Compound | None] = relationship(lazy="joined")
 
     def is_active(self, today: date) -> bool:
         if self.ended_at is not None:

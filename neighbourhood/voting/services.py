@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,9 +15,11 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from neighbourhood.accounts.models import User
+from neighbourhood.accounts.models import IllegalTransition, User
+from neighbourhood.accounts.services import with_public_names
 from neighbourhood.audit import services as audit
 from neighbourhood.council.models import Decision
 from neighbourhood.db import DomainError, utcnow
@@ -34,6 +37,7 @@ from neighbourhood.voting.models import (
 )
 
 REMIND_BEFORE = timedelta(hours=24)
+FEN = Decimal("0.01")
 MIN_OPEN = timedelta(hours=1)
 MAX_OPEN = timedelta(days=90)
 TITLE_MAX = 120
@@ -131,7 +135,9 @@ def _fields(data: BallotInput) -> dict:
         "opens_at": data.opens_at, "closes_at": data.closes_at,
         "statutory_item": data.statutory_item if data.method == "statutory" else None,
         "max_choices": data.max_choices, "seats": data.seats or 1, "pass_rule": data.pass_rule,
-        "quorum_percent": data.quorum_percent, "budget": data.budget,
+        "quorum_percent": data.quorum_percent,
+        # Fen precision now, so the signed record reads the same whether closed before or after a reload.
+        "budget": data.budget.quantize(FEN) if data.budget is not None else None,
         "min_spend_percent": data.min_spend_percent,
     }
 
@@ -161,8 +167,8 @@ def add_option(session: Session, *, ballot: Ballot, by: User, label: str, descri
         raise DomainError(_l("Give the project's cost in yuan."))
     position = max((o.position for o in ballot.options), default=0) + 1
     option = BallotOption(ballot=ballot, compound_id=ballot.compound_id, key=f"o{position}", label=label[:120],
-                          description=description.strip(), cost=cost, position=position,
-                          proposal_id=proposal_id)
+                          description=description.strip(), position=position, proposal_id=proposal_id,
+                          cost=cost.quantize(FEN) if cost is not None else None)
     session.add(option)
     session.flush()
     return option
@@ -173,6 +179,16 @@ def remove_option(session: Session, *, ballot: Ballot, option: BallotOption, by:
         raise DomainError(_l("Only a draft's options can be changed."))
     ballot.options.remove(option)
     session.flush()
+
+
+@contextmanager
+def _as_refusal():
+    """A move the ballot's state no longer allows (two convenors clicking at once) is refused in words."""
+    try:
+        yield
+    except IllegalTransition as error:
+        raise DomainError(_l("This ballot has changed since the page was loaded: reload it and try again.")) \
+            from error
 
 
 def _check_ready(ballot: Ballot) -> None:
@@ -188,13 +204,15 @@ def schedule(session: Session, *, ballot: Ballot, by: User, now: datetime | None
     _check_ready(ballot)
     if ballot.opens_at is None or ballot.opens_at <= now:
         raise DomainError(_l("Set an opening time in the future to schedule, or open the ballot now."))
-    ballot.schedule()
+    with _as_refusal():
+        ballot.schedule()
     audit.record(session, actor=by, action="ballot.scheduled", subject=ballot, compound_id=ballot.compound_id,
                  community_id=ballot.community_id, data={"opens_at": ballot.opens_at.isoformat()})
 
 
 def unschedule(session: Session, *, ballot: Ballot, by: User) -> None:
-    ballot.unschedule()
+    with _as_refusal():
+        ballot.unschedule()
     audit.record(session, actor=by, action="ballot.unscheduled", subject=ballot,
                  compound_id=ballot.compound_id, community_id=ballot.community_id)
 
@@ -202,7 +220,8 @@ def unschedule(session: Session, *, ballot: Ballot, by: User) -> None:
 def cancel(session: Session, *, ballot: Ballot, by: User, reason: str, now: datetime | None = None) -> None:
     if not reason.strip():
         raise DomainError(_l("Say why the ballot is cancelled."))
-    ballot.cancel(at=now or utcnow(), reason=reason)
+    with _as_refusal():
+        ballot.cancel(at=now or utcnow(), reason=reason)
     audit.record(session, actor=by, action="ballot.cancelled", subject=ballot, compound_id=ballot.compound_id,
                  community_id=ballot.community_id, data={"reason": ballot.cancel_reason})
 
@@ -227,7 +246,8 @@ def open_ballot(session: Session, *, ballot: Ballot, by: User | None, now: datet
     decision = session.get(Decision, ballot.decision_id) if ballot.decision_id else None
     if decision is not None and not decision.awaits_ballot:
         raise DomainError(_l("The council decision behind this ballot was returned or already balloted."))
-    ballot.open(at=now)
+    with _as_refusal():
+        ballot.open(at=now)
     session.flush()
     _freeze(session, ballot, entries)
     ballot.roll_size = len(entries)
@@ -290,10 +310,11 @@ def standing_of(session: Session, ballot: Ballot, user) -> Standing:
         .where(ElectorVoter.ballot_id == ballot.id, ElectorVoter.user_id == user.id).order_by(Elector.id)))
     if not electors:
         return Standing()
-    standing = session.scalars(
+    # Who voted for the user's household is named (3栋 王女士): load what public_name() reads with them.
+    standing = session.scalars(with_public_names(
         select(Participation).where(Participation.ballot_id == ballot.id, Participation.voided_at.is_(None),
                                     Participation.elector_id.in_([e.id for e in electors]))
-        .options(selectinload(Participation.user), selectinload(Participation.recorded_by)))
+        .options(selectinload(Participation.recorded_by)), Participation.user))
     return Standing(electors=electors, participations={p.elector_id: p for p in standing})
 
 
@@ -465,9 +486,13 @@ def void(session: Session, *, ballot: Ballot, participation: Participation, by: 
 def extend(session: Session, *, ballot: Ballot, by: User, until: datetime, notice: str,
            now: datetime | None = None) -> None:
     now = now or utcnow()
+    if not ballot.is_open:
+        raise DomainError(_l("Only an open ballot can be extended."))
     if not notice.strip():
         raise DomainError(_l("An extension needs a public notice saying why."))
-    if until - (now or utcnow()) < MIN_OPEN:
+    if until <= ballot.closes_at:
+        raise DomainError(_l("The new closing time must be later than the current one."))
+    if until - now < MIN_OPEN:
         raise DomainError(_l("Extend by at least an hour from now."))
     if until - ballot.opened_at > MAX_OPEN:
         raise DomainError(_l("A ballot stays open for at most 90 days."))
@@ -500,7 +525,8 @@ def close_ballot(session: Session, *, ballot: Ballot, keys: BallotKeys, by: User
     now = now or utcnow()
     if early and now >= ballot.closes_at:
         early = False
-    ballot.close(at=now, early=early)
+    with _as_refusal():
+        ballot.close(at=now, early=early)
     votes = list(session.execute(
         select(Vote.receipt, Vote.choice, Vote.weight).where(Vote.ballot_id == ballot.id, Vote.counted.is_(True))
         .order_by(Vote.receipt)))
@@ -515,7 +541,7 @@ def close_ballot(session: Session, *, ballot: Ballot, keys: BallotKeys, by: User
         "ballot": ballot.id, "compound": ballot.compound_id, "title": ballot.title, "method": ballot.method,
         "electorate": str(ballot.electorate), "opened_at": ballot.opened_at.isoformat(),
         "closed_at": now.isoformat(), "roll_hash": ballot.roll_hash, "roll_size": ballot.roll_size,
-        "roll_area": str(ballot.roll_area), "counted": len(votes), "ballots_hash": ballot.ballots_hash,
+        "roll_area": str(Decimal(ballot.roll_area or 0).quantize(FEN)), "counted": len(votes), "ballots_hash": ballot.ballots_hash,
         "result": ballot.result,
     }
     ballot.result_record = canonical(record).decode()
@@ -605,8 +631,49 @@ def ballots_of(session: Session, compound: Compound, *, include_drafts: bool, cl
 
 
 def load_ballot(session: Session, ballot_id: int) -> Ballot | None:
-    return session.scalar(select(Ballot).where(Ballot.id == ballot_id)
-                          .options(selectinload(Ballot.options), selectinload(Ballot.compound)))
+    """The ballot with its compound and options, in one query."""
+    return session.execute(select(Ballot).where(Ballot.id == ballot_id)
+                           .options(joinedload(Ballot.compound), joinedload(Ballot.options))
+                           ).unique().scalar_one_or_none()
+
+
+def voted_counts(session: Session, ballots: list[Ballot]) -> dict[int, int]:
+    """Electors who have a standing ballot, per ballot, in one query."""
+    ids = [b.id for b in ballots if b.opened_at is not None]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Participation.ballot_id, func.count(Participation.id))
+        .where(Participation.ballot_id.in_(ids), Participation.voided_at.is_(None))
+        .group_by(Participation.ballot_id))
+    return dict(rows.all())
+
+
+def my_part(session: Session, user, ballots: list[Ballot]) -> dict[int, bool]:
+    """For open ballots the user is on the roll of: whether a ballot stands for them (or all their electors)."""
+    if not ballots or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = session.execute(
+        select(ElectorVoter.ballot_id, Participation.id)
+        .outerjoin(Participation, and_(Participation.elector_id == ElectorVoter.elector_id,
+                                       Participation.voided_at.is_(None)))
+        .where(ElectorVoter.user_id == user.id, ElectorVoter.ballot_id.in_([b.id for b in ballots])))
+    part: dict[int, bool] = {}
+    for ballot_id, participation_id in rows:
+        part[ballot_id] = part.get(ballot_id, True) and participation_id is not None
+    return part
+
+
+def load_options(session: Session, ballots: list[Ballot]) -> None:
+    """Every listed ballot's options in one query (results name their winners by option label)."""
+    if not ballots:
+        return
+    found: dict[int, list[BallotOption]] = {b.id: [] for b in ballots}
+    for option in session.scalars(select(BallotOption).where(BallotOption.ballot_id.in_(found))
+                                  .order_by(BallotOption.ballot_id, BallotOption.position)):
+        found[option.ballot_id].append(option)
+    for ballot in ballots:
+        set_committed_value(ballot, "options", found[ballot.id])
 
 
 @dataclass
@@ -644,7 +711,7 @@ def live_result(session: Session, ballot: Ballot) -> methods.Result | None:
 class PublishedBallot:
     receipt: str
     choice: object | None          # None in secret ballots
-    weight: Decimal
+    weight: Decimal | None         # public ballots only
     voter: str | None = None       # public ballots: the elector's label
 
 
@@ -657,7 +724,10 @@ def counted_ballots(session: Session, ballot: Ballot) -> list[PublishedBallot]:
         .outerjoin(Elector, Elector.id == Vote.elector_id) \
         .where(Vote.ballot_id == ballot.id, Vote.counted.is_(True)).order_by(Vote.receipt)
     secret = ballot.secrecy is Secrecy.SECRET
-    return [PublishedBallot(receipt=row.receipt, choice=None if secret else row.choice, weight=row.weight,
+    public = ballot.secrecy is Secrecy.PUBLIC
+    # An owner's area beside a choice could name them: weights are published only where names are.
+    return [PublishedBallot(receipt=row.receipt, choice=None if secret else row.choice,
+                            weight=row.weight if public else None,
                             voter=(row.label or row.key) if ballot.secrecy is Secrecy.PUBLIC else None)
             for row in session.execute(query)]
 
@@ -713,11 +783,25 @@ def decisions_awaiting_ballot(session: Session, compound: Compound) -> list[Deci
         .options(selectinload(Decision.proposal)).order_by(Decision.id)))
 
 
-def open_ballot_counts(session: Session, compound_ids: list[int]) -> dict[int, int]:
-    """How many ballots are open per compound (home shows it)."""
-    rows = session.execute(select(Ballot.compound_id, func.count(Ballot.id)).where(
-        Ballot.compound_id.in_(compound_ids), Ballot.status == BallotStatus.OPEN).group_by(Ballot.compound_id))
-    return dict(rows.all())
+@dataclass
+class OpenBallot:
+    ballot: Ballot
+    on_roll: bool
+    voted: bool
+
+
+def open_ballots(session: Session, compound: Compound, user, *, limit: int) -> list[OpenBallot]:
+    """The open ballots closing soonest, with whether the user is on each roll and has voted, in one query."""
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    mine = select(ElectorVoter.id).where(ElectorVoter.ballot_id == Ballot.id, ElectorVoter.user_id == user_id)
+    voted = select(Participation.id).join(ElectorVoter, ElectorVoter.elector_id == Participation.elector_id) \
+        .where(ElectorVoter.ballot_id == Ballot.id, ElectorVoter.user_id == user_id,
+               Participation.voided_at.is_(None))
+    rows = session.execute(
+        select(Ballot, mine.exists(), voted.exists())
+        .where(Ballot.compound_id == compound.id, Ballot.status == BallotStatus.OPEN)
+        .order_by(Ballot.closes_at).limit(limit))
+    return [OpenBallot(ballot, bool(on_roll), bool(has_voted)) for ballot, on_roll, has_voted in rows]
 
 
 def runoff(session: Session, *, ballot: Ballot, by: User, closes_at: datetime, now: datetime | None = None) -> Ballot:
@@ -725,6 +809,9 @@ def runoff(session: Session, *, ballot: Ballot, by: User, closes_at: datetime, n
     now = now or utcnow()
     if not ballot.is_closed or ballot.method != "election":
         raise DomainError(_l("Only a closed council election can go to a run-off."))
+    if session.scalar(select(Ballot.id).where(Ballot.runoff_of_id == ballot.id,
+                                              Ballot.status != BallotStatus.CANCELLED)) is not None:
+        raise DomainError(_l("This election already has a run-off."))
     result = methods.Result.from_json(ballot.result)
     candidates = result.figures.get("runoff_candidates") or []
     if result.unfilled_seats < 1 or not candidates:

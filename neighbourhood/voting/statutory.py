@@ -63,6 +63,7 @@ class Roll:
 def build_roll(units) -> Roll:
     """Owners by headcount rule (interpretation Art. 9): each owner once with the summed area of their parts,
     and every developer-held part together under one key."""
+    units = list(units)   # read twice below; a generator would be empty the second time
     owners: dict[str, Decimal] = {}
     ordinary_owners: set[str] = set()
     for unit in units:

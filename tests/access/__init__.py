@@ -1,7 +1,7 @@
 """Shared pieces of the access-control matrix. Each domain adds a module here with
 
     CASES: list[Case]                           its endpoints × who may use them
-    def objects(session, config, world) -> dict  ids its URLs need (merged into one dict for every case)
+    def objects(session, config, world) -> dict  ids its URLs need (built, with the base objects, for its own cases)
 
 tests/test_access_matrix.py collects every module of this package."""
 from __future__ import annotations
