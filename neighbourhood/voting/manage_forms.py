@@ -40,8 +40,8 @@ ART_278_ITEMS = {
 
 ELECTORATES = {
     ElectorateKind.RESIDENTS: (_l("Residents"), _l("Each verified adult resident has one vote.")),
-    ElectorateKind.HOUSEHOLDS: (_l("Households"), _l("One vote per household: the first ballot cast by any "
-                                                      "verified adult member counts.")),
+    ElectorateKind.HOUSEHOLDS: (_l("One vote per household"),
+                                _l("The first ballot cast by any verified adult member counts for the household.")),
     ElectorateKind.OWNERS: (_l("Owners"), _l("The owners' roll: one vote per owner, with the area of their units. "
                                              "Required for statutory owners' decisions.")),
 }
@@ -178,7 +178,7 @@ class BallotForm(FlaskForm):
     seats = _whole(_l("Seats (winners)"), 1, services.OPTION_MAX, _l("Enter a whole number from 1 to 30."),
                    default=1)
     pass_rule = RadioField(_l("The motion passes with"), choices=explained(PASS_RULES), default="cast")
-    quorum_percent = _whole(_l("Quorum (% of the electorate, optional)"), 1, 100,
+    quorum_percent = _whole(_l("Quorum: per cent of the electorate that must take part (optional)"), 1, 100,
                             _l("Enter a whole number from 1 to 100."),
                             description=_l("The share of the roll that must take part for the result to stand."))
     budget = CostField(_l("Budget (yuan)"), places=2,
@@ -186,7 +186,7 @@ class BallotForm(FlaskForm):
                                                            message=_l("The budget must be between 0.01 and "
                                                                       "99,999,999.99 yuan."))],
                        render_kw={"inputmode": "decimal"})
-    min_spend_percent = _whole(_l("Each voter spends at least (% of the budget, optional)"), 1, 100,
+    min_spend_percent = _whole(_l("Each voter spends at least this per cent of the budget (optional)"), 1, 100,
                                _l("Enter a whole number from 1 to 100."))
     submit = SubmitField(_l("Save draft"))
 
