@@ -28,6 +28,8 @@ from neighbourhood.accounts.models import HouseholdMembership, Relation, Role, R
 from neighbourhood.db import DomainError
 from neighbourhood.extensions import db, limiter, login_manager
 from neighbourhood.places.models import Community, Compound
+from neighbourhood.voting import services as voting
+from neighbourhood.voting.integrity import BallotKeys
 from neighbourhood.web.rendering import get_or_404, render, require
 from neighbourhood.web.views import safe_next
 
@@ -218,6 +220,8 @@ def me():
 @login_required
 def export():
     document = services.export_data(db.session, user=current_user)
+    document["ballots"] = voting.export_participations(
+        db.session, current_user, BallotKeys.from_secret(current_app.config["SECRET_KEY"]))
     response = current_app.response_class(
         json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = "attachment; filename=neighbourhood-my-data.json"

@@ -17,6 +17,7 @@ from neighbourhood.proposals.forms import CommentForm, ProposalForm, WithdrawFor
 from neighbourhood.proposals.markdown import render_markdown
 from neighbourhood.proposals.models import Comment, Proposal
 from neighbourhood.web.rendering import get_or_404, render, require
+from neighbourhood.voting import services as voting
 
 bp = Blueprint("proposals", __name__)
 
@@ -191,9 +192,11 @@ def _detail_page(proposal: Proposal, *, withdraw_form=None, comment_form=None, r
     return render(
         "proposals/detail.html", proposal=proposal,
         photos=media.photos_for(db.session, "proposal", [proposal.id])[proposal.id],
-        threshold=services.support_threshold(db.session, proposal.compound),
+        # A settled proposal's supports are history: no threshold to reach (and no query for it).
+        threshold=None if proposal.is_settled else services.support_threshold(db.session, proposal.compound),
         supported=proposal.id in services.supports(db.session, [proposal.id], current_user),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        ballot=voting.ballot_for_proposal(db.session, proposal),
         **_thread_context(proposal, comment_form=comment_form, reply_to=reply_to, thread=thread),
     )
 

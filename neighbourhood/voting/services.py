@@ -768,12 +768,32 @@ def my_receipts(session: Session, user: User, keys: BallotKeys) -> list[MyReceip
     return found
 
 
+def export_participations(session: Session, user: User, keys: BallotKeys) -> list[dict]:
+    """For the user's data export: every ballot cast by or for them, with its receipt (never the choice of a
+    ballot whose choices are kept apart)."""
+    return [{
+        "ballot": mine.ballot.title, "ballot_id": mine.ballot.id, "cast_at": mine.participation.cast_at.isoformat(),
+        "channel": str(mine.participation.channel), "receipt": mine.receipt,
+        "counted": mine.counted, "set_aside_reason": mine.participation.void_reason or None,
+    } for mine in my_receipts(session, user, keys)]
+
+
 def roll_of(session: Session, ballot: Ballot) -> list[tuple[Elector, Participation | None]]:
     """The frozen roll with who has voted (for the convenor keying in paper ballots), in two queries."""
     electors = list(session.scalars(select(Elector).where(Elector.ballot_id == ballot.id).order_by(Elector.key)))
     standing = {p.elector_id: p for p in session.scalars(
         select(Participation).where(Participation.ballot_id == ballot.id, Participation.voided_at.is_(None)))}
     return [(elector, standing.get(elector.id)) for elector in electors]
+
+
+def ballot_for_proposal(session: Session, proposal: Proposal) -> Ballot | None:
+    """The announced ballot deciding a proposal the council put to a vote (no query for other proposals)."""
+    if proposal.status not in (ProposalStatus.TO_BALLOT, ProposalStatus.ADOPTED, ProposalStatus.REJECTED):
+        return None
+    return session.scalar(select(Ballot).where(
+        Ballot.proposal_id == proposal.id,
+        Ballot.status.in_([BallotStatus.SCHEDULED, BallotStatus.OPEN, BallotStatus.CLOSED]))
+        .order_by(Ballot.id.desc()).limit(1))
 
 
 def decisions_awaiting_ballot(session: Session, compound: Compound) -> list[Decision]:

@@ -311,3 +311,41 @@ def test_a_draft_that_cannot_make_a_fair_ballot_is_refused(app, session, world):
     with pytest.raises(DomainError):
         services.open_ballot(session, ballot=single, by=world.users["council"])
     assert single.status is BallotStatus.DRAFT
+
+
+def test_my_data_export_holds_my_receipts_but_no_choice(app, session, world, client_as):
+    import json
+
+    ballot = opened(session, world.compound, world.users["council"], secrecy=Secrecy.SECRET)
+    receipt = cast(session, ballot, world.users["owner"], "yes").receipt
+    session.commit()
+    document = json.loads(client_as("owner").get("/me/export").get_data(as_text=True))
+    assert [(b["ballot_id"], b["receipt"], b["channel"]) for b in document["ballots"]] \
+        == [(ballot.id, receipt, "online")]
+    assert '"yes"' not in json.dumps(document["ballots"])
+
+
+def test_the_proposal_page_links_to_the_ballot_that_decides_it(app, session, world, client_as, count_queries):
+    from neighbourhood.council.models import Decision, Meeting
+
+    proposal = factories.proposal(session, world.compound, world.users["resident"], title="加装智能充电桩")
+    proposal.status = ProposalStatus.TO_BALLOT
+    meeting = Meeting(compound_id=world.compound.id, community_id=world.community.id, held_on=utcnow().date(),
+                      place="议事厅", recorded_by_id=world.users["council"].id, council_size=1, present_count=1,
+                      quorum_percent=50, quorum_needed=1, is_quorate=True)
+    session.add(meeting)
+    session.flush()
+    decision = Decision(meeting=meeting, compound_id=world.compound.id, community_id=world.community.id,
+                        proposal_id=proposal.id, outcome=ProposalStatus.TO_BALLOT, votes_for=1)
+    session.add(decision)
+    session.flush()
+    ballot = services.draft_ballot(session, compound=world.compound, by=world.users["council"],
+                                   data=ballot_input(), decision=decision)
+    session.commit()
+    client = client_as("owner")
+    assert f"/ballots/{ballot.id}" not in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    services.open_ballot(session, ballot=ballot, by=world.users["council"])
+    session.commit()
+    with count_queries() as queries:
+        page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f"/ballots/{ballot.id}" in page and len(queries) <= 12
