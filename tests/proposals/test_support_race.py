@@ -1,7 +1,5 @@
 """Parallel support requests, on real threads with their own connections (SQLite: a file database, since
 the in-memory one is a single shared connection; PostgreSQL when DATABASE_URL is set)."""
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -9,32 +7,13 @@ from neighbourhood.audit.models import AuditEntry
 from neighbourhood.notifications.models import Notification
 from neighbourhood.proposals.models import ProposalStatus, ProposalSupport
 from tests import factories
-from tests.conftest import USING_POSTGRES, sign_in
+from tests.concurrency import file_database, post_together
+from tests.conftest import sign_in
 
 
 @pytest.fixture
 def app_overrides(tmp_path):
-    return {} if USING_POSTGRES else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'race.db'}"}
-
-
-def in_parallel(app, jobs):
-    """Run (client, method, path) jobs at once, released together by a barrier; return the status codes."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, client, path):
-        barrier.wait(timeout=10)
-        try:
-            results[index] = client.post(path).status_code
-        except Exception as error:  # reported below, not swallowed
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, client, path)) for i, (client, path) in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return file_database(tmp_path)
 
 
 def signed_in_client(app, user):
@@ -54,7 +33,7 @@ def test_double_clicks_in_parallel_count_once(app, session, world):
     proposal = factories.proposal(session, world.compound, world.users["resident"])
     session.commit()
     client = signed_in_client(app, world.users["owner"])
-    results = in_parallel(app, [(client, f"/proposals/{proposal.id}/support")] * 6)
+    results = post_together([(client, f"/proposals/{proposal.id}/support")] * 6)
     assert results == [302] * 6, results
     assert counted(session, proposal) == (1, 1)
 
@@ -67,7 +46,7 @@ def test_many_neighbours_at_the_threshold_qualify_it_once(app, session, world):
     session.commit()
     clients = [signed_in_client(app, person) for person in neighbours]
     jobs = [(client, f"/proposals/{proposal.id}/support") for client in clients for _ in range(2)]
-    results = in_parallel(app, jobs)
+    results = post_together(jobs)
     assert results == [302] * len(jobs), results
     assert counted(session, proposal) == (8, 8)
     assert proposal.status is ProposalStatus.QUALIFIED
@@ -87,6 +66,6 @@ def test_supports_and_withdrawals_in_parallel_keep_the_count_true(app, session, 
         assert client.post(f"/proposals/{proposal.id}/support").status_code == 302
     jobs = [(client, f"/proposals/{proposal.id}/support/withdraw") for client in clients[:3]] * 2
     jobs += [(client, f"/proposals/{proposal.id}/support") for client in clients[3:]] * 2
-    results = in_parallel(app, jobs)
+    results = post_together(jobs)
     assert results == [302] * len(jobs), results
     assert counted(session, proposal) == (3, 3)

@@ -173,19 +173,8 @@ def test_close_counts_signs_and_records_the_result(app, session, world):
 
 
 def test_a_ballot_called_by_the_council_decides_the_proposal(app, session, world):
-    from neighbourhood.council.models import Decision, Meeting
-
-    proposal = factories.proposal(session, world.compound, world.users["resident"])
-    proposal.status = ProposalStatus.TO_BALLOT
-    meeting = Meeting(compound_id=world.compound.id, community_id=world.community.id, held_on=utcnow().date(),
-                      place="议事厅", recorded_by_id=world.users["council"].id, council_size=1, present_count=1,
-                      quorum_percent=50, quorum_needed=1, is_quorate=True)
-    session.add(meeting)
-    session.flush()
-    decision = Decision(meeting=meeting, compound_id=world.compound.id, community_id=world.community.id,
-                        proposal_id=proposal.id, outcome=ProposalStatus.TO_BALLOT, votes_for=1)
-    session.add(decision)
-    session.flush()
+    decision = factories.ballot_decision(session, world.compound, world.users["resident"])
+    proposal = decision.proposal
     ballot = services.draft_ballot(session, compound=world.compound, by=world.users["council"],
                                    data=ballot_input(), decision=decision)
     services.open_ballot(session, ballot=ballot, by=world.users["council"])
@@ -326,19 +315,8 @@ def test_my_data_export_holds_my_receipts_but_no_choice(app, session, world, cli
 
 
 def test_the_proposal_page_links_to_the_ballot_that_decides_it(app, session, world, client_as, count_queries):
-    from neighbourhood.council.models import Decision, Meeting
-
-    proposal = factories.proposal(session, world.compound, world.users["resident"], title="加装智能充电桩")
-    proposal.status = ProposalStatus.TO_BALLOT
-    meeting = Meeting(compound_id=world.compound.id, community_id=world.community.id, held_on=utcnow().date(),
-                      place="议事厅", recorded_by_id=world.users["council"].id, council_size=1, present_count=1,
-                      quorum_percent=50, quorum_needed=1, is_quorate=True)
-    session.add(meeting)
-    session.flush()
-    decision = Decision(meeting=meeting, compound_id=world.compound.id, community_id=world.community.id,
-                        proposal_id=proposal.id, outcome=ProposalStatus.TO_BALLOT, votes_for=1)
-    session.add(decision)
-    session.flush()
+    decision = factories.ballot_decision(session, world.compound, world.users["resident"], title="加装智能充电桩")
+    proposal = decision.proposal
     ballot = services.draft_ballot(session, compound=world.compound, by=world.users["council"],
                                    data=ballot_input(), decision=decision)
     session.commit()
