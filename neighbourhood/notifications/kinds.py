@@ -66,6 +66,16 @@ KINDS: dict[str, Kind] = {
                                   _l("The convenor recorded a paper ballot for you in “%(title)s”")),
     "ballot.voided": Kind(_l("A ballot I cast is set aside"),
                           _l("Your ballot in “%(title)s” was set aside: %(reason)s")),
+    "project.funding": Kind(_l("The station decides on my project's funding"),
+                            _l("The station decided on the funding of “%(title)s”")),
+    "ledger.pending": Kind(_l("Project spending waits for my approval"),
+                           _l("Spending of %(amount)s yuan on “%(title)s” waits for a supervisor's approval")),
+    "project.objection": Kind(_l("A supervisor objects to a project"),
+                              _l("A supervisor objected to “%(title)s”: spending is paused")),
+    "project.objection_answered": Kind(_l("The council answers my objection"),
+                                       _l("The council answered your objection to “%(title)s”")),
+    "project.completed": Kind(_l("A project waits for acceptance"),
+                              _l("“%(title)s” is completed and waits for the supervisors' acceptance")),
 }
 
 
