@@ -240,3 +240,47 @@ def ballot_decision(session, compound_obj, recorder, *, title="在3栋门口加�
     session.add(decision)
     session.flush()
     return decision
+
+
+# --- projects: the project pages (brief P) -------------------------------------------------------------------
+
+def adopted_proposal(session, compound_obj, recorder, *, title="3栋门口加装路灯"):
+    """A proposal the council adopted at a quorate meeting (a standing "adopt" decision), with no project yet."""
+    from neighbourhood.council.models import Decision, Meeting
+    from neighbourhood.db import utcnow
+    from neighbourhood.proposals.models import ProposalStatus
+
+    proposal_obj = proposal(session, compound_obj, recorder, title=title, status=ProposalStatus.ADOPTED,
+                            decided_at=utcnow())
+    meeting = Meeting(compound_id=compound_obj.id, community_id=compound_obj.community_id,
+                      held_on=utcnow().date(), place="议事厅", recorded_by_id=recorder.id, council_size=1,
+                      present_count=1, quorum_percent=50, quorum_needed=1, is_quorate=True)
+    session.add(meeting)
+    session.flush()
+    session.add(Decision(meeting=meeting, compound_id=compound_obj.id, community_id=compound_obj.community_id,
+                         proposal_id=proposal_obj.id, outcome=ProposalStatus.ADOPTED, votes_for=1))
+    session.flush()
+    return proposal_obj
+
+
+from neighbourhood.projects.models import FundingSource  # noqa: E402  (projects section)
+
+
+def project(session, compound_obj, lead, *, budget=Decimal("30000.00"), source=FundingSource.COMMUNITY_FUND,
+            title="3栋门口加装路灯", started=False):
+    """A project (PLANNING, or UNDER_WAY when `started`) made by `create_project` from an adopted proposal; `lead`
+    must hold a council seat in the compound."""
+    from datetime import timedelta
+
+    from neighbourhood.db import utcnow
+    from neighbourhood.projects import services as project_services
+
+    proposal_obj = adopted_proposal(session, compound_obj, lead, title=title)
+    today = utcnow().date()
+    obj = project_services.create_project(session, proposal=proposal_obj, by=lead, data=project_services.ProjectInput(
+        lead=lead, budget=budget, funding_source=source, planned_start=today,
+        planned_end=today + timedelta(days=30)))
+    if started:
+        project_services.start(session, project=obj, by=lead)
+    session.flush()
+    return obj

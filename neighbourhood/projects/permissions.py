@@ -70,7 +70,7 @@ PREDICATES = {
     "can_create_project": can_create_project,
     "can_run_project": can_run_project,
     "can_decide_spending": can_decide_spending,
-    "can_object": can_object,
+    "can_object_to_project": can_object,
     "can_answer_objection": can_answer_objection,
     "can_accept_answer": can_accept_answer,
     "can_rule_on": can_rule_on,

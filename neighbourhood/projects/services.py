@@ -5,7 +5,7 @@ Every change is written to the audit chain in the same transaction. Services flu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +27,14 @@ from neighbourhood.projects.models import (
 from neighbourhood.proposals.models import Proposal, ProposalStatus
 from neighbourhood.station.models import FourListEntry
 from neighbourhood.voting.models import Ballot, BallotStatus
+
+
+CLOSED = (ProjectStatus.CANCELLED, ProjectStatus.ACCEPTED)
+
+
+def _check_open(project: Project) -> None:
+    if project.status in CLOSED:
+        raise DomainError(_l("This project is closed."))
 
 
 def project_url(project: Project) -> str:
@@ -57,6 +65,10 @@ def set_fund(session: Session, *, community: Community, year: int, community_typ
         amount = rules.annual_fund(community_type, residents)
     except ValueError:
         raise DomainError(_l("Give the number of residents as a whole number.")) from None
+    granted = fund_status(session, community.id, year).allocated
+    if amount < granted:
+        raise DomainError(_l("The fund cannot be set below the %(granted)s yuan the station has already granted "
+                             "this year.", granted=granted))
     fund = session.scalar(select(CommunityFund).where(CommunityFund.community_id == community.id,
                                                       CommunityFund.year == year))
     if fund is None:
@@ -230,6 +242,7 @@ def request_funding(session: Session, *, project: Project, by: User, amount, yea
                     list_entry: FourListEntry) -> FundRequest:
     """Ask the station for money from the community's fund. A negative-list matter is stopped here, with the
     station's own words for why."""
+    _check_open(project)
     if list_entry.community_id != project.community_id or not list_entry.active:
         raise DomainError(_l("Choose one of this community's listed matters."))
     if list_entry.is_negative:
@@ -264,9 +277,12 @@ def request_funding(session: Session, *, project: Project, by: User, amount, yea
 
 def decide_funding(session: Session, *, request: FundRequest, by: User, approve: bool, reason: str) -> None:
     """The station approves (the money becomes the project's income) or returns the request with reasons."""
+    if request.status is not FundRequestStatus.REQUESTED:
+        raise DomainError(_l("This request was already decided."))
     if not approve and not reason.strip():
         raise DomainError(_l("Give the reasons for returning the request: the council reads them."))
     if approve:
+        _check_open(request.project)
         status = fund_status(session, request.community_id, request.year)
         if request.amount > status.remaining:
             raise DomainError(_l("The fund has only %(left)s yuan left.", left=status.remaining))
@@ -302,7 +318,7 @@ class EntryInput:
 
 def add_entry(session: Session, *, project: Project, by: User, data: EntryInput) -> LedgerEntry:
     """A council member enters income (it counts at once) or spending (it counts once a supervisor approves)."""
-    if project.status in (ProjectStatus.CANCELLED, ProjectStatus.ACCEPTED):
+    if project.status in CLOSED:
         raise DomainError(_l("This project's ledger is closed."))
     if not data.counterparty.strip() or not data.purpose.strip():
         raise DomainError(_l("Name the counterparty and the purpose."))
@@ -399,8 +415,7 @@ def paused(session: Session, project: Project) -> bool:
 def object_to(session: Session, *, project: Project, by: User, body: str) -> Objection:
     if not body.strip():
         raise DomainError(_l("Say what you object to."))
-    if project.status in (ProjectStatus.CANCELLED, ProjectStatus.ACCEPTED):
-        raise DomainError(_l("This project is closed."))
+    _check_open(project)
     objection = Objection(project_id=project.id, compound_id=project.compound_id, raised_by_id=by.id,
                           body=body.strip())
     session.add(objection)
