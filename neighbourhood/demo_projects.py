@@ -9,12 +9,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from neighbourhood.accounts.models import User
+from neighbourhood.db import utcnow
 from neighbourhood.demo_voting import signed_form_jpeg
 from neighbourhood.media.images import clean_photo
 from neighbourhood.media.services import attach_photos
 from neighbourhood.places.models import Community, Compound
 from neighbourhood.projects import services as projects
-from neighbourhood.projects.models import EntryKind, FundingSource, ImplementerKind
+from neighbourhood.projects.models import EntryKind, FundingSource, ImplementerKind, LedgerEntry
 from neighbourhood.projects.rules import CommunityType
 from neighbourhood.station.models import FourListEntry, ListKind
 
@@ -54,6 +55,13 @@ def seed_projects(session, *, config, community: Community, compound: Compound, 
                                        year=today.year, list_entry=matter)
     projects.decide_funding(session, request=request, by=staff, approve=True, reason="符合社区保障资金使用范围。")
     projects.start(session, project=project, by=council)
+    # The story began weeks ago: date it so the public timeline reads in order (the audit chain keeps real times).
+    began = utcnow() - timedelta(days=45)
+    project.created_at, request.requested_at = began, began + timedelta(hours=2)
+    request.decided_at = began + timedelta(days=2)
+    project.started_at = began + timedelta(days=5)
+    grant = session.scalar(select(LedgerEntry).where(LedgerEntry.fund_request_id == request.id))
+    grant.occurred_on, grant.entered_at = request.decided_at.date(), request.decided_at
     for days_ago, title, percent in MILESTONES:
         milestone = projects.add_milestone(session, project=project, by=council, title=title,
                                            progress_percent=percent, reached_on=today - timedelta(days=days_ago))
