@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from neighbourhood.accounts.permissions import can_take_part, compounds_of, is_station_staff
+from neighbourhood.accounts.permissions import compounds_of, is_station_staff
 from neighbourhood.db import DomainError, utcnow
 from neighbourhood.extensions import db, htmx
 from neighbourhood.media import services as media
@@ -14,10 +14,9 @@ from neighbourhood.needs import labels, permissions, services
 from neighbourhood.needs.categories import CATEGORY_LABELS, category_label
 from neighbourhood.needs.forms import NeedForm, StationReplyForm, TriageForm
 from neighbourhood.needs.models import Need, NeedStatus
-from neighbourhood.places.models import Compound
 from neighbourhood.station import services as station
 from neighbourhood.station.labels import LIST_KIND_LABELS, list_kind_label
-from neighbourhood.web.rendering import get_or_404, render, require
+from neighbourhood.web.rendering import chosen_compound, render, require
 
 bp = Blueprint("needs", __name__)
 
@@ -34,18 +33,6 @@ def _arg_int(name: str, default: int = 1) -> int:
     return value if value is not None and value > 0 else default
 
 
-def _chosen_compound(*, taking_part: bool = False) -> Compound | None:
-    """?compound=<id> when given (404 if there is none), else the user's first compound (for raising a
-    need: the first where they are a verified resident)."""
-    chosen = request.args.get("compound", type=int)
-    if chosen is not None:
-        return get_or_404(Compound, chosen)
-    compounds = compounds_of(current_user)
-    if taking_part:
-        compounds = [c for c in compounds if can_take_part(current_user, c)]
-    return compounds[0] if compounds else None
-
-
 def _load(need_id: int) -> Need:
     need = services.load_need(db.session, need_id)
     if need is None:
@@ -58,7 +45,7 @@ def _load(need_id: int) -> Need:
 @bp.get("/needs/")
 @login_required
 def index():
-    compound = _chosen_compound()
+    compound = chosen_compound()
     args = request.args
     filters = {
         "status": args.get("status") if args.get("status") in services.STATUS_FILTERS else "",
@@ -85,7 +72,7 @@ def index():
 @bp.route("/needs/new", methods=["GET", "POST"])
 @login_required
 def new():
-    compound = _chosen_compound(taking_part=True)
+    compound = chosen_compound(taking_part=True)
     require(permissions.can_raise_need(current_user, compound))
     form = NeedForm()
     form.set_buildings(compound.buildings)

@@ -18,7 +18,7 @@ from neighbourhood.db import DomainError, utcnow
 from neighbourhood.extensions import db
 from neighbourhood.media import services as media
 from neighbourhood.media.models import Photo
-from neighbourhood.places.models import Compound, Household
+from neighbourhood.places.models import Household
 from neighbourhood.projects import funding_views, oversight  # noqa: F401  (register their routes on bp)
 from neighbourhood.projects import forms, services
 from neighbourhood.projects.blueprint import bp
@@ -33,7 +33,7 @@ from neighbourhood.projects.permissions import (
 )
 from neighbourhood.proposals.models import Proposal
 from neighbourhood.voting.models import Ballot
-from neighbourhood.web.rendering import get_or_404, render, require
+from neighbourhood.web.rendering import chosen_compound, get_or_404, render, require
 
 __all__ = ["bp"]
 
@@ -57,19 +57,11 @@ def _project_words():
 
 # --- the list --------------------------------------------------------------------------------------------------
 
-def _chosen_compound() -> Compound | None:
-    chosen = request.args.get("compound", type=int)
-    if chosen is not None:
-        return get_or_404(Compound, chosen)
-    compounds = compounds_of(current_user)
-    return compounds[0] if compounds else None
-
-
 @bp.get("/projects/")
 @login_required
 def index():
     require(can_read_projects(current_user))
-    compound = _chosen_compound()
+    compound = chosen_compound()
     if compound is None:
         return render("projects/index.html", compound=None, compounds=[], sections=[], waiting=[], money={})
     projects = list(db.session.scalars(

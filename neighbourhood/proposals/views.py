@@ -16,7 +16,7 @@ from neighbourhood.proposals import labels, permissions, services
 from neighbourhood.proposals.forms import CommentForm, ProposalForm, WithdrawForm
 from neighbourhood.proposals.markdown import render_markdown
 from neighbourhood.proposals.models import Comment, Proposal
-from neighbourhood.web.rendering import get_or_404, render, require
+from neighbourhood.web.rendering import chosen_compound, get_or_404, render, require
 from neighbourhood.voting import services as voting
 
 bp = Blueprint("proposals", __name__)
@@ -43,24 +43,12 @@ def _arg_int(name: str, default: int = 1) -> int:
     return value if value is not None and value > 0 else default
 
 
-def _chosen_compound(*, taking_part: bool = False) -> Compound | None:
-    """?compound=<id> when given (404 if there is none), else the user's first compound
-    (for posting: the first where they are a verified resident)."""
-    chosen = request.args.get("compound", type=int)
-    if chosen is not None:
-        return get_or_404(Compound, chosen)
-    compounds = compounds_of(current_user)
-    if taking_part:
-        compounds = [c for c in compounds if can_take_part(current_user, c)]
-    return compounds[0] if compounds else None
-
-
 # --- list ------------------------------------------------------------------------------------------------
 
 @bp.get("/proposals/")
 @login_required
 def index():
-    compound = _chosen_compound()
+    compound = chosen_compound()
     filters = {
         "stage": request.args.get("stage") if request.args.get("stage") in services.STAGES else "",
         "category": request.args.get("category") if request.args.get("category") in CATEGORY_LABELS else "",
@@ -85,7 +73,7 @@ def index():
 @bp.route("/proposals/new", methods=["GET", "POST"])
 @login_required
 def new():
-    compound = _chosen_compound(taking_part=True)
+    compound = chosen_compound(taking_part=True)
     require(permissions.can_propose(current_user, compound))
     form = ProposalForm()
     if form.validate_on_submit():

@@ -15,7 +15,6 @@ from werkzeug.datastructures import MultiDict
 from neighbourhood.accounts.permissions import can_take_part, compounds_of, is_owner_in, is_supervisor
 from neighbourhood.db import DomainError
 from neighbourhood.extensions import db, htmx
-from neighbourhood.places.models import Compound
 from neighbourhood.voting import forms, manage  # noqa: F401  (manage registers the convenor's routes on bp)
 from neighbourhood.voting import methods, services, statutory
 from neighbourhood.voting.blueprint import bp
@@ -25,7 +24,7 @@ from neighbourhood.voting.models import (  # the blueprint module imports the mo
 )
 from neighbourhood.voting.permissions import can_draft_ballots, can_view_ballot, can_vote_in
 from neighbourhood.web.display import area
-from neighbourhood.web.rendering import get_or_404, render, require
+from neighbourhood.web.rendering import chosen_compound, render, require
 
 __all__ = ["bp"]
 
@@ -69,19 +68,10 @@ def _ballot_words():
 
 # --- the list ----------------------------------------------------------------------------------------------
 
-def _chosen_compound() -> Compound | None:
-    """?compound=<id> when given (404 if there is none), else the user's first compound."""
-    chosen = request.args.get("compound", type=int)
-    if chosen is not None:
-        return get_or_404(Compound, chosen)
-    compounds = compounds_of(current_user)
-    return compounds[0] if compounds else None
-
-
 @bp.get("/ballots/")
 @login_required
 def index():
-    compound = _chosen_compound()
+    compound = chosen_compound()
     if compound is None:
         return render("voting/index.html", compound=None, compounds=[], lists=None)
     _bring_up_to_date(compound.id)

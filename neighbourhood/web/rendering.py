@@ -1,9 +1,12 @@
 """One way to answer a request: the full page, or only its fragment for htmx."""
 from __future__ import annotations
 
-from flask import abort, make_response, render_template
+from flask import abort, make_response, render_template, request
+from flask_login import current_user
 
+from neighbourhood.accounts.permissions import can_take_part, compounds_of
 from neighbourhood.extensions import htmx
+from neighbourhood.places.models import Compound
 
 
 def render(template: str, *, partial: str | None = None, status: int = 200, **context):
@@ -28,3 +31,15 @@ def get_or_404(model, object_id: int):
     if obj is None:
         abort(404)
     return obj
+
+
+def chosen_compound(*, taking_part: bool = False):
+    """The compound a list page shows: ?compound=<id> when given (404 if there is none), else the user's first
+    compound (for posting: the first where they are a verified resident)."""
+    chosen = request.args.get("compound", type=int)
+    if chosen is not None:
+        return get_or_404(Compound, chosen)
+    compounds = compounds_of(current_user)
+    if taking_part:
+        compounds = [c for c in compounds if can_take_part(current_user, c)]
+    return compounds[0] if compounds else None
