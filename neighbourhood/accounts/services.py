@@ -325,6 +325,12 @@ def delete_account(session: Session, *, config: Config, user: User, password: st
     audit.record(session, actor=user, action="account.deleted", subject=user)
 
 
+def public_name_loads(path):
+    """Extend a loader option `path` that reaches users with what public_name() reads (households, buildings)."""
+    return path.selectinload(User.memberships).joinedload(HouseholdMembership.household) \
+        .joinedload(Household.building)
+
+
 def with_public_names(statement, *relationship_path):
     """Load the people at `relationship_path` with what public_name() reads (the building of their verified
     household) in a fixed number of queries, however many rows."""

@@ -11,24 +11,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from neighbourhood.accounts.models import COUNCIL_ROLES, HouseholdMembership, Role, RoleAssignment, User
+from neighbourhood.accounts.models import COUNCIL_ROLES, Role, RoleAssignment, User
+from neighbourhood.accounts.services import public_name_loads
 from neighbourhood.audit import services as audit
 from neighbourhood.council import rules
 from neighbourhood.council.models import Attendance, Capacity, Decision, Meeting, Opinion
 from neighbourhood.db import DomainError, utcnow
 from neighbourhood.notifications.services import notify
-from neighbourhood.places.models import Compound, Household
+from neighbourhood.places.models import Compound
 from neighbourhood.proposals.models import Proposal, ProposalStatus, ProposalSupport
 
 # Proposals another may be merged into: still alive, not settled.
 MERGEABLE = (ProposalStatus.OPEN, ProposalStatus.QUALIFIED)
 REASON_REQUIRED = (ProposalStatus.REJECTED, ProposalStatus.MERGED)
-
-
-def _public_name_loads(path):
-    """Load what public_name() reads (households and buildings) along with the users on `path`."""
-    return path.selectinload(User.memberships).joinedload(HouseholdMembership.household) \
-        .joinedload(Household.building)
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -57,7 +52,7 @@ def agenda(session: Session, compound: Compound) -> list[AgendaItem]:
     """Qualified proposals and needs the council converted, oldest first; objections marked."""
     proposals = list(session.scalars(
         select(Proposal).where(_agenda_condition(compound))
-        .options(_public_name_loads(joinedload(Proposal.author)))
+        .options(public_name_loads(joinedload(Proposal.author)))
         .order_by(Proposal.qualified_at.is_(None), Proposal.qualified_at, Proposal.created_at, Proposal.id)
     ))
     items = {p.id: AgendaItem(p) for p in proposals}
@@ -92,7 +87,7 @@ def roles_on(session: Session, compound: Compound, on: date) -> tuple[list[User]
             or_(RoleAssignment.term_end.is_(None), RoleAssignment.term_end >= on),
             or_(RoleAssignment.ended_at.is_(None), RoleAssignment.ended_at >= next_day),
         )
-        .options(_public_name_loads(joinedload(RoleAssignment.user)))
+        .options(public_name_loads(joinedload(RoleAssignment.user)))
         .order_by(RoleAssignment.id)
     )
     council: dict[int, User] = {}
@@ -120,10 +115,10 @@ def load_meeting(session: Session, meeting_id: int) -> Meeting | None:
         select(Meeting).where(Meeting.id == meeting_id)
         .options(
             joinedload(Meeting.compound),
-            _public_name_loads(selectinload(Meeting.attendances).joinedload(Attendance.user)),
+            public_name_loads(selectinload(Meeting.attendances).joinedload(Attendance.user)),
             selectinload(Meeting.decisions).joinedload(Decision.proposal),
             selectinload(Meeting.decisions).joinedload(Decision.merged_into),
-            _public_name_loads(selectinload(Meeting.decisions).selectinload(Decision.opinions)
+            public_name_loads(selectinload(Meeting.decisions).selectinload(Decision.opinions)
                                .joinedload(Opinion.author)),
         )
     ).unique().one_or_none()

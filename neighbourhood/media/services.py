@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from neighbourhood.db import DomainError
@@ -69,14 +69,17 @@ def save_photos(
 
 def photos_for(session: Session, subject_type: str, subject_ids: Iterable[int]) -> dict[int, list[Photo]]:
     """Photos of many subjects in one query, by subject id, in their order."""
-    ids = list(subject_ids)
-    found: dict[int, list[Photo]] = {i: [] for i in ids}
-    if not ids:
+    return photos_of_kinds(session, {subject_type: subject_ids})[subject_type]
+
+
+def photos_of_kinds(session: Session, wanted: dict[str, Iterable[int]]) -> dict[str, dict[int, list[Photo]]]:
+    """Photos of subjects of several kinds (a project's receipts and milestones) in one query."""
+    found = {kind: {i: [] for i in ids} for kind, ids in wanted.items()}
+    conditions = [and_(Photo.subject_type == kind, Photo.subject_id.in_(ids)) for kind, ids in found.items() if ids]
+    if not conditions:
         return found
-    rows = session.scalars(select(Photo).where(Photo.subject_type == subject_type, Photo.subject_id.in_(ids))
-                           .order_by(Photo.subject_id, Photo.position))
-    for photo in rows:
-        found[photo.subject_id].append(photo)
+    for photo in session.scalars(select(Photo).where(or_(*conditions)).order_by(Photo.subject_id, Photo.position)):
+        found[photo.subject_type][photo.subject_id].append(photo)
     return found
 
 

@@ -6,19 +6,18 @@ from datetime import datetime, timedelta
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from wtforms import SelectChoice
 from sqlalchemy.orm import joinedload
 
-from neighbourhood.accounts.models import HouseholdMembership, User
 from neighbourhood.accounts.permissions import compounds_of
+from neighbourhood.accounts.services import public_name_loads
 from neighbourhood.council import services as council_services
 from neighbourhood.council.models import Decision
 from neighbourhood.db import DomainError, utcnow
 from neighbourhood.extensions import db
 from neighbourhood.media import services as media
 from neighbourhood.media.models import Photo
-from neighbourhood.places.models import Household
 from neighbourhood.projects import funding_views, oversight  # noqa: F401  (register their routes on bp)
 from neighbourhood.projects import forms, services
 from neighbourhood.projects.blueprint import bp
@@ -42,12 +41,6 @@ MILESTONE = "milestone"
 LIST_ORDER = (ProjectStatus.UNDER_WAY, ProjectStatus.PLANNING, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED)
 
 
-def _with_public_name(path):
-    """Load what public_name() reads along with the users on `path`."""
-    return path.selectinload(User.memberships).joinedload(HouseholdMembership.household) \
-        .joinedload(Household.building)
-
-
 @bp.context_processor
 def _project_words():
     return {"project_status_label": forms.STATUS_LABELS.get, "source_label": forms.SOURCE_LABELS.get,
@@ -66,7 +59,7 @@ def index():
         return render("projects/index.html", compound=None, compounds=[], sections=[], waiting=[], money={})
     projects = list(db.session.scalars(
         select(Project).where(Project.compound_id == compound.id, Project.status.in_(LIST_ORDER))
-        .options(_with_public_name(joinedload(Project.lead))).order_by(Project.created_at.desc(), Project.id.desc())))
+        .options(public_name_loads(joinedload(Project.lead))).order_by(Project.created_at.desc(), Project.id.desc())))
     sections = [(status, [p for p in projects if p.status is status]) for status in LIST_ORDER]
     waiting = services.adopted_without_project(db.session, compound.id) \
         if can_create_project(current_user, compound) else []
@@ -115,7 +108,7 @@ def new():
 
 def _project(project_id: int) -> Project:
     project = db.session.scalar(select(Project).where(Project.id == project_id)
-                                .options(joinedload(Project.compound), _with_public_name(joinedload(Project.lead))))
+                                .options(joinedload(Project.compound), public_name_loads(joinedload(Project.lead))))
     if project is None:
         abort(404)
     return project
@@ -140,13 +133,8 @@ def _timeline(project, milestones, requests, objections) -> list[tuple[datetime,
 
 def _photos(entries, milestones) -> dict[str, dict[int, list[Photo]]]:
     """Receipts and milestone photos in one query, by subject type and id."""
-    found = {RECEIPT: {e.id: [] for e in entries}, MILESTONE: {m.id: [] for m in milestones}}
-    wanted = [and_(Photo.subject_type == kind, Photo.subject_id.in_(ids)) for kind, ids in found.items() if ids]
-    if wanted:
-        for photo in db.session.scalars(select(Photo).where(or_(*wanted))
-                                        .order_by(Photo.subject_id, Photo.position)):
-            found[photo.subject_type][photo.subject_id].append(photo)
-    return found
+    return media.photos_of_kinds(db.session, {RECEIPT: [e.id for e in entries],
+                                              MILESTONE: [m.id for m in milestones]})
 
 
 def _detail_page(project: Project, *, failed: str = "", failed_form=None, milestone_form=None, entry_form=None):

@@ -112,11 +112,11 @@ class OwnersDecision:
         return self.matter == ORDINARY
 
 
-def _at_least(part, whole, share: Fraction) -> bool:
+def at_least(part, whole, share: Fraction) -> bool:
     return part * share.denominator >= whole * share.numerator
 
 
-def _more_than(part, whole, share: Fraction) -> bool:
+def more_than(part, whole, share: Fraction) -> bool:
     return part * share.denominator > whole * share.numerator
 
 
@@ -144,11 +144,11 @@ def decide(*, matter: str, total_area: Decimal, total_owners: int, ballots) -> O
 
     participation_met = (
         total_owners > 0
-        and _at_least(participating_area, total_area, PARTICIPATION)
-        and _at_least(participating_owners, total_owners, PARTICIPATION)
+        and at_least(participating_area, total_area, PARTICIPATION)
+        and at_least(participating_owners, total_owners, PARTICIPATION)
     )
     threshold = APPROVAL[matter]
-    approve = _more_than if matter == ORDINARY else _at_least
+    approve = more_than if matter == ORDINARY else at_least
     approval_met = (
         participating_owners > 0
         and approve(agree_area, participating_area, threshold)

@@ -256,8 +256,8 @@ class ThresholdBar:
 
 def _threshold_bar(key: str, label: str, part: Decimal, whole: Decimal, threshold: Fraction, strict: bool,
                    text: str, shown: bool = True, as_area: bool = False) -> ThresholdBar:
-    scaled_part, scaled_whole = part * threshold.denominator, whole * threshold.numerator
-    met = whole > 0 and (scaled_part > scaled_whole if strict else scaled_part >= scaled_whole)
+    # The statutory module's own comparisons, so the bars can never disagree with the count.
+    met = whole > 0 and (statutory.more_than if strict else statutory.at_least)(part, whole, threshold)
     show = area if as_area else (lambda n: _number(_decimal(n)))
     return ThresholdBar(key=key, label=label, part=show(part), whole=show(whole), percent=_percent(part, whole),
                         share=min(part / whole, Decimal(1)) if whole else Decimal(0), threshold=threshold,
