@@ -1,5 +1,6 @@
-"""Micro-projects (民生微项目): the community's annual fund, projects with their funding requests, milestones,
-ledger and the supervisors' objections.
+"""Micro-projects (民生微项目): the community's annual fund, projects with their funding requests, implementers'
+bids, milestones, ledger, the supervisors' objections and reports, and the residents' ratings (问效) with the
+rectification a poor rating starts.
 
 Every row carries its compound (and community) id. Amounts are Numeric(12, 2): exact yuan to the fen."""
 from __future__ import annotations
@@ -8,7 +9,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from neighbourhood.accounts.models import IllegalTransition, User
@@ -92,6 +93,14 @@ class Project(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column()
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acceptance_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Residents choosing the implementer from the bids: a single-choice ballot, settled when it closes.
+    implementer_ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))
+    implementer_chosen_at: Mapped[datetime | None] = mapped_column()
+    # 问效: residents rate the project for this many days after acceptance; the window is fixed at acceptance.
+    rating_window_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    rating_closes_at: Mapped[datetime | None] = mapped_column()
+    # When the closed window was counted (and a rectification opened if the average fell below 3.0).
+    rating_settled_at: Mapped[datetime | None] = mapped_column()
 
     compound: Mapped[Compound] = relationship()
     lead: Mapped[User] = relationship(foreign_keys=[lead_id])
@@ -284,3 +293,102 @@ class Milestone(db.Model):
     reached_on: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BidStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    CHOSEN = "chosen"
+    NOT_CHOSEN = "not_chosen"
+    WITHDRAWN = "withdrawn"
+
+
+class Bid(db.Model):
+    """An implementer's offer to carry out a project: a quote and a plan. The council chooses one with public
+    reasons, or puts the bids to the residents as a single-choice ballot (one option per bid)."""
+
+    __tablename__ = "project_bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    bidder_kind: Mapped[ImplementerKind] = mapped_column(enum_type(ImplementerKind))
+    bidder_name: Mapped[str] = mapped_column(String(120))
+    quote: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    plan: Mapped[str] = mapped_column(Text)
+    status: Mapped[BidStatus] = mapped_column(enum_type(BidStatus), default=BidStatus.SUBMITTED, index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The bid's option on the implementer ballot, when the residents choose.
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("ballot_options.id"))
+
+    project: Mapped[Project] = relationship()
+
+
+class ProjectRating(db.Model):
+    """One resident's satisfaction with an accepted project (问效于民): 1–5 and a comment, once each."""
+
+    __tablename__ = "project_ratings"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),
+                      CheckConstraint("score BETWEEN 1 AND 5", name="score_range"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The rater's household when they rated, so responses can be set against the compound's households.
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    score: Mapped[int] = mapped_column(SmallInteger)
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class RectificationStatus(enum.StrEnum):
+    OPEN = "open"                # flagged to the station; the council owes a rectification report
+    REPORTED = "reported"        # the council reported what it put right; the station checks it
+    CLOSED = "closed"            # the station confirmed the rectification
+
+
+class Rectification(db.Model):
+    """评议整改: a project residents rated below 3.0, flagged to the station and tracked to closure."""
+
+    __tablename__ = "project_rectifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    # The rating that triggered it, as counted when the window closed.
+    average: Mapped[Decimal] = mapped_column(Numeric(3, 2))
+    responses: Mapped[int] = mapped_column()
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[RectificationStatus] = mapped_column(enum_type(RectificationStatus),
+                                                        default=RectificationStatus.OPEN, index=True)
+    report: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime | None] = mapped_column()
+    # The station's word: why a report was sent back, or its confirmation when closing.
+    station_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    project: Mapped[Project] = relationship()
+
+
+class OversightReport(db.Model):
+    """A periodic report of the supervisory committee to the residents, in limited Markdown (sanitised)."""
+
+    __tablename__ = "oversight_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    # The period it covers, as the committee names it (2026年第三季度).
+    period: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    published_by: Mapped[User] = relationship()

@@ -19,7 +19,7 @@ from neighbourhood.council.models import Decision
 from neighbourhood.db import DomainError, utcnow
 from neighbourhood.notifications.services import notify
 from neighbourhood.places.models import Community
-from neighbourhood.projects import rules
+from neighbourhood.projects import evaluation, rules
 from neighbourhood.projects.models import (
     CommunityFund, EntryKind, EntryStatus, FundingSource, FundRequest, FundRequestStatus, ImplementerKind,
     LedgerEntry, Milestone, Objection, ObjectionStatus, Project, ProjectStatus,
@@ -226,8 +226,11 @@ def accept(session: Session, *, project: Project, by: User, note: str) -> None:
         raise DomainError(_l("An objection stands on this project: settle it before acceptance."))
     if not note.strip():
         raise DomainError(_l("Write what was checked at acceptance."))
-    _move(project, project.accept, by=by, at=utcnow(), note=note)
-    _record(session, project, by, "project.accepted", {"note": project.acceptance_note})
+    now = utcnow()
+    _move(project, project.accept, by=by, at=now, note=note)
+    evaluation.open_rating(session, project=project, now=now)
+    _record(session, project, by, "project.accepted",
+            {"note": project.acceptance_note, "rating_closes_at": project.rating_closes_at.isoformat()})
 
 
 def _supervisors(session: Session, project: Project) -> list[User]:
@@ -367,10 +370,32 @@ class Balance:
     def balance(self) -> Decimal:
         return self.income - self.spent
 
+    def add(self, kind: EntryKind, status: EntryStatus, amount: Decimal) -> None:
+        if status is EntryStatus.REJECTED:
+            return
+        if status is EntryStatus.PENDING:
+            self.pending += amount
+        elif kind is EntryKind.INCOME:
+            self.income += amount
+        else:
+            self.spent += amount
+
+
+def _zero() -> Balance:
+    return Balance(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
+
+
+def balance_of(entries: list[LedgerEntry]) -> Balance:
+    """One project's balance from its entries already loaded (the project page has them all)."""
+    balance = _zero()
+    for entry in entries:
+        balance.add(entry.kind, entry.status, Decimal(entry.amount).quantize(rules.FEN))
+    return balance
+
 
 def balances(session: Session, project_ids: list[int]) -> dict[int, Balance]:
     """Approved income and spending and spending waiting for approval, per project, in one query."""
-    found = {pid: Balance(Decimal("0.00"), Decimal("0.00"), Decimal("0.00")) for pid in project_ids}
+    found = {pid: _zero() for pid in project_ids}
     if not project_ids:
         return found
     rows = session.execute(
@@ -379,14 +404,7 @@ def balances(session: Session, project_ids: list[int]) -> dict[int, Balance]:
         .where(LedgerEntry.project_id.in_(project_ids), LedgerEntry.status != EntryStatus.REJECTED)
         .group_by(LedgerEntry.project_id, LedgerEntry.kind, LedgerEntry.status))
     for project_id, kind, status, total in rows:
-        total = Decimal(total).quantize(rules.FEN)
-        balance = found[project_id]
-        if status is EntryStatus.PENDING:
-            balance.pending += total
-        elif kind is EntryKind.INCOME:
-            balance.income += total
-        else:
-            balance.spent += total
+        found[project_id].add(kind, status, Decimal(total).quantize(rules.FEN))
     return found
 
 

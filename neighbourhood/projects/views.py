@@ -1,7 +1,7 @@
 """Project pages: the list, a project (timeline, ledger, objections), and the council's and supervisors' actions."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -13,31 +13,27 @@ from sqlalchemy.orm import joinedload
 from neighbourhood.accounts.permissions import compounds_of
 from neighbourhood.accounts.services import public_name_loads
 from neighbourhood.council import services as council_services
-from neighbourhood.council.models import Decision
 from neighbourhood.db import DomainError, utcnow
 from neighbourhood.extensions import db
 from neighbourhood.media import services as media
-from neighbourhood.media.models import Photo
-from neighbourhood.projects import funding_views, oversight  # noqa: F401  (register their routes on bp)
-from neighbourhood.projects import forms, services
+from neighbourhood.projects import bid_views, evaluation_views, funding_views, oversight  # noqa: F401  (routes on bp)
+from neighbourhood.projects import forms, pages, services
 from neighbourhood.projects.blueprint import bp
-from neighbourhood.projects.forms import EntryForm, MilestoneForm, ProjectForm, TextForm
+from neighbourhood.projects.forms import EntryForm, MilestoneForm, ProjectForm
 from neighbourhood.projects.models import (
-    EntryKind, FundingSource, FundRequest, FundRequestStatus, ImplementerKind, LedgerEntry, Milestone, Objection,
-    Project, ProjectStatus,
+    EntryKind, FundingSource, ImplementerKind, LedgerEntry, Objection, Project, ProjectStatus,
 )
 from neighbourhood.projects.permissions import (
     can_accept_answer, can_accept_project, can_answer_objection, can_create_project, can_decide_spending,
-    can_object, can_read_projects, can_run_project, can_see_counterparty_names,
+    can_object, can_read_projects, can_run_project,
 )
 from neighbourhood.proposals.models import Proposal
-from neighbourhood.voting.models import Ballot
 from neighbourhood.web.rendering import chosen_compound, get_or_404, render, require
 
 __all__ = ["bp"]
 
-RECEIPT = "ledger_entry"
-MILESTONE = "milestone"
+from neighbourhood.projects.pages import MILESTONE, RECEIPT
+
 LIST_ORDER = (ProjectStatus.UNDER_WAY, ProjectStatus.PLANNING, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED)
 
 
@@ -104,131 +100,40 @@ def new():
     return render("projects/new.html", form=form, proposal=proposal, compound=proposal.compound)
 
 
-# --- one project -----------------------------------------------------------------------------------------------
-
-def _project(project_id: int) -> Project:
-    project = db.session.scalar(select(Project).where(Project.id == project_id)
-                                .options(joinedload(Project.compound), public_name_loads(joinedload(Project.lead))))
-    if project is None:
-        abort(404)
-    return project
-
-
-def _at(value) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
-
-
-def _timeline(project, milestones, requests, objections) -> list[tuple[datetime, str, object]]:
-    """The public story of the project in date order: (when, kind, the thing)."""
-    events = [(_at(project.created_at), "created", project)]
-    events += [(_at(getattr(project, f"{step}_at")), step, project)
-               for step in ("started", "completed", "accepted") if getattr(project, f"{step}_at")]
-    events += [(_at(m.reached_on), "milestone", m) for m in milestones]
-    events += [(r.decided_at, "funding", r) for r in requests if r.decided_at]
-    events += [(o.raised_at, "objection", o) for o in objections]
-    events += [(o.answered_at, "answer", o) for o in objections if o.answered_at]
-    events += [(o.settled_at, "settled", o) for o in objections if o.settled_at]
-    return sorted(events, key=lambda e: e[0])
-
-
-def _photos(entries, milestones) -> dict[str, dict[int, list[Photo]]]:
-    """Receipts and milestone photos in one query, by subject type and id."""
-    return media.photos_of_kinds(db.session, {RECEIPT: [e.id for e in entries],
-                                              MILESTONE: [m.id for m in milestones]})
-
-
-def _detail_page(project: Project, *, failed: str = "", failed_form=None, milestone_form=None, entry_form=None):
-    require(can_read_projects(current_user))
-    session = db.session
-    entries = list(session.scalars(select(LedgerEntry).where(LedgerEntry.project_id == project.id)
-                                   .order_by(LedgerEntry.occurred_on, LedgerEntry.id)))
-    milestones = list(session.scalars(select(Milestone).where(Milestone.project_id == project.id)
-                                      .order_by(Milestone.reached_on, Milestone.id)))
-    objections = list(session.scalars(select(Objection).where(Objection.project_id == project.id)
-                                      .order_by(Objection.raised_at, Objection.id)))
-    requests = list(session.scalars(select(FundRequest).where(FundRequest.project_id == project.id,
-                                                              FundRequest.status != FundRequestStatus.REQUESTED)))
-    proposal, meeting_id, ballot_title = session.execute(
-        select(Proposal, Decision.meeting_id, Ballot.title).select_from(Project)
-        .outerjoin(Proposal, Proposal.id == Project.proposal_id).outerjoin(Decision, Decision.id == Project.decision_id)
-        .outerjoin(Ballot, Ballot.id == Project.ballot_id).where(Project.id == project.id)).one()
-    photos = _photos(entries, milestones)
-    today = utcnow().date()
-    return render(
-        "projects/detail.html", project=project, entries=entries, milestones=milestones, objections=objections,
-        proposal=proposal, meeting_id=meeting_id, ballot_title=ballot_title,
-        money=services.balances(session, [project.id])[project.id], paused=any(o.pauses_spending for o in objections),
-        timeline=_timeline(project, milestones, requests, objections),
-        receipts=photos[RECEIPT], milestone_photos=photos[MILESTONE],
-        shown_counterparty=lambda e: services.shown_counterparty(
-            e, may_see_names=can_see_counterparty_names(current_user, project)),
-        shown_purpose=services.shown_purpose, failed=failed, failed_form=failed_form,
-        milestone_form=milestone_form or MilestoneForm(formdata=None, reached_on=today),
-        entry_form=entry_form or EntryForm(formdata=None, occurred_on=today))
-
-
 @bp.get("/projects/<int:project_id>")
 @login_required
 def detail(project_id: int):
-    return _detail_page(_project(project_id))
-
-
-def _done(project: Project, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("projects.detail", project_id=project.id))
-
-
-def _refused(project: Project, error: DomainError):
-    """A change the project's state refuses (another tab got there first): nothing changed, say why."""
-    db.session.rollback()
-    flash(str(error), "error")
-    return redirect(url_for("projects.detail", project_id=project.id))
-
-
-def _text_action(project: Project, key: str, label: str, act, message: str):
-    """A form of one required text (reason, note, objection, answer): the service call, or the page again with
-    the text kept and the error shown."""
-    form = TextForm(label=label)
-    if form.validate_on_submit():
-        try:
-            act(form.text.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            return _done(project, message)
-    return _detail_page(_project(project.id), failed=key, failed_form=form)
+    return pages.detail_page(pages.load_project(project_id))
 
 
 @bp.post("/projects/<int:project_id>/start")
 @login_required
 def start(project_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     require(can_run_project(current_user, project))
     try:
         services.start(db.session, project=project, by=current_user)
     except DomainError as error:
-        return _refused(project, error)
-    return _done(project, _("The project is under way."))
+        return pages.refused(project, error)
+    return pages.done(project, _("The project is under way."))
 
 
 @bp.post("/projects/<int:project_id>/complete")
 @login_required
 def complete(project_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     require(can_run_project(current_user, project))
     try:
         services.complete(db.session, project=project, by=current_user)
     except DomainError as error:
-        return _refused(project, error)
-    return _done(project, _("The project is reported complete. The supervisors check it before acceptance."))
+        return pages.refused(project, error)
+    return pages.done(project, _("The project is reported complete. The supervisors check it before acceptance."))
 
 
 @bp.post("/projects/<int:project_id>/milestones")
 @login_required
 def add_milestone(project_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     require(can_run_project(current_user, project))
     form = MilestoneForm()
     config = current_app.config
@@ -247,16 +152,16 @@ def add_milestone(project_id: int):
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
-            return _done(project, _("The milestone is on the public timeline."))
+            return pages.done(project, _("The milestone is on the public timeline."))
     elif not form.form_errors:
         form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
-    return _detail_page(_project(project_id), failed="milestone", milestone_form=form)
+    return pages.detail_page(pages.load_project(project_id), failed="milestone", milestone_form=form)
 
 
 @bp.post("/projects/<int:project_id>/ledger")
 @login_required
 def add_entry(project_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     require(can_run_project(current_user, project))
     form = EntryForm()
     config = current_app.config
@@ -279,11 +184,11 @@ def add_entry(project_id: int):
             form.form_errors.append(str(error))
         else:
             if kind is EntryKind.SPENDING:
-                return _done(project, _("The spending is entered. It counts once another supervisor approves it."))
-            return _done(project, _("The income is entered."))
+                return pages.done(project, _("The spending is entered. It counts once another supervisor approves it."))
+            return pages.done(project, _("The income is entered."))
     else:
         form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
-    return _detail_page(_project(project_id), failed="entry", entry_form=form)
+    return pages.detail_page(pages.load_project(project_id), failed="entry", entry_form=form)
 
 
 def _entry(project: Project, entry_id: int) -> LedgerEntry:
@@ -296,23 +201,23 @@ def _entry(project: Project, entry_id: int) -> LedgerEntry:
 @bp.post("/projects/<int:project_id>/ledger/<int:entry_id>/approve")
 @login_required
 def approve_entry(project_id: int, entry_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     entry = _entry(project, entry_id)
     require(can_decide_spending(current_user, entry))
     try:
         services.decide_entry(db.session, entry=entry, by=current_user, approve=True)
     except DomainError as error:
-        return _refused(project, error)
-    return _done(project, _("The spending is approved and counts in the ledger."))
+        return pages.refused(project, error)
+    return pages.done(project, _("The spending is approved and counts in the ledger."))
 
 
 @bp.post("/projects/<int:project_id>/ledger/<int:entry_id>/reject")
 @login_required
 def reject_entry(project_id: int, entry_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     entry = _entry(project, entry_id)
     require(can_decide_spending(current_user, entry))
-    return _text_action(project, f"reject-{entry.id}", _("Why is it rejected?"),
+    return pages.text_action(project, f"reject-{entry.id}", _("Why is it rejected?"),
                         lambda text: services.decide_entry(db.session, entry=entry, by=current_user, approve=False,
                                                            reason=text),
                         _("The spending is rejected. The council sees your reason."))
@@ -321,9 +226,9 @@ def reject_entry(project_id: int, entry_id: int):
 @bp.post("/projects/<int:project_id>/accept")
 @login_required
 def accept(project_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     require(can_accept_project(current_user, project))
-    return _text_action(project, "accept", _("What did you check?"),
+    return pages.text_action(project, "accept", _("What did you check?"),
                         lambda text: services.accept(db.session, project=project, by=current_user, note=text),
                         _("The project is accepted."))
 
@@ -331,9 +236,9 @@ def accept(project_id: int):
 @bp.post("/projects/<int:project_id>/objections")
 @login_required
 def object_to(project_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     require(can_object(current_user, project))
-    return _text_action(project, "objection", _("What do you object to?"),
+    return pages.text_action(project, "objection", _("What do you object to?"),
                         lambda text: services.object_to(db.session, project=project, by=current_user, body=text),
                         _("Your objection is recorded. Spending is paused until it is settled."))
 
@@ -348,10 +253,10 @@ def _objection(project: Project, objection_id: int) -> Objection:
 @bp.post("/projects/<int:project_id>/objections/<int:objection_id>/answer")
 @login_required
 def answer_objection(project_id: int, objection_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     objection = _objection(project, objection_id)
     require(can_answer_objection(current_user, objection))
-    return _text_action(project, f"answer-{objection.id}", _("The council's answer"),
+    return pages.text_action(project, f"answer-{objection.id}", _("The council's answer"),
                         lambda text: services.answer_objection(db.session, objection=objection, by=current_user,
                                                                text=text),
                         _("Your answer is sent to the supervisor."))
@@ -360,11 +265,11 @@ def answer_objection(project_id: int, objection_id: int):
 @bp.post("/projects/<int:project_id>/objections/<int:objection_id>/accept")
 @login_required
 def accept_answer(project_id: int, objection_id: int):
-    project = _project(project_id)
+    project = pages.load_project(project_id)
     objection = _objection(project, objection_id)
     require(can_accept_answer(current_user, objection))
     try:
         services.accept_answer(db.session, objection=objection, by=current_user)
     except DomainError as error:
-        return _refused(project, error)
-    return _done(project, _("The objection is settled."))
+        return pages.refused(project, error)
+    return pages.done(project, _("The objection is settled."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -519,6 +520,16 @@ def _voters(session: Session, ballot: Ballot, *, not_voted: bool = False):
     return session.scalars(query.distinct())
 
 
+# Other domains settle what a ballot decided for them (a project's implementer) in the closing transaction,
+# without the voting engine knowing about them: each hook gets (session, ballot, result, now).
+CLOSE_HOOKS: list[Callable[[Session, Ballot, methods.Result, datetime], None]] = []
+
+
+def on_close(hook: Callable[[Session, Ballot, methods.Result, datetime], None]):
+    CLOSE_HOOKS.append(hook)
+    return hook
+
+
 def close_ballot(session: Session, *, ballot: Ballot, keys: BallotKeys, by: User | None = None,
                  now: datetime | None = None, early: bool = False) -> methods.Result:
     """Count, publish the counted receipts, hash, sign and record the result; settle the proposal behind it."""
@@ -551,6 +562,8 @@ def close_ballot(session: Session, *, ballot: Ballot, keys: BallotKeys, by: User
                  data={"early": early, "roll_hash": ballot.roll_hash, "ballots_hash": ballot.ballots_hash,
                        "counted": len(votes), "result": ballot.result, "signature": ballot.result_signature})
     _settle_proposal(session, ballot, result, now)
+    for hook in CLOSE_HOOKS:
+        hook(session, ballot, result, now)
     notify(session, recipients=_voters(session, ballot), kind="ballot.closed", url=ballot_url(ballot),
            params={"title": ballot.title}, compound_id=ballot.compound_id, actor=by)
     return result

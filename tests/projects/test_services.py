@@ -445,6 +445,8 @@ def test_balances_always_equal_the_sums_of_the_entries_themselves(session, world
     assert found.balance == found.income - found.spent
     expected_income = sum((Decimal(a) / 100 for k, a, _ in entries if k is EntryKind.INCOME), Decimal("0"))
     assert found.income == expected_income
+    # The project page adds up the entries it has loaded; it must agree with the database's sums.
+    assert services.balance_of(rows) == found
 
 
 # --- who is told -----------------------------------------------------------------------------------------------------
