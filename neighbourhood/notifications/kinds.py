@@ -76,6 +76,18 @@ KINDS: dict[str, Kind] = {
                                        _l("The council answered your objection to “%(title)s”")),
     "project.completed": Kind(_l("A project waits for acceptance"),
                               _l("“%(title)s” is completed and waits for the supervisors' acceptance")),
+    "project.bid": Kind(_l("An implementer bids on a project my council runs"),
+                        _l("%(bidder)s bid on “%(title)s”")),
+    "project.implementer": Kind(_l("The implementer of a project I bid on or run is chosen"),
+                                _l("%(name)s will carry out “%(title)s”")),
+    "project.rate": Kind(_l("An accepted project in my compound asks for my rating"),
+                         _l("“%(title)s” is finished: rate it by %(until)s")),
+    "project.rectification": Kind(_l("A project is flagged for rectification"),
+                                  _l("Residents rated “%(title)s” %(average)s of 5: it is flagged for rectification")),
+    "project.rectification_update": Kind(_l("News on a rectification I follow"),
+                                         _l("There is news on the rectification of “%(title)s”")),
+    "oversight.report": Kind(_l("The supervisory committee publishes a report"),
+                             _l("The supervisory committee published “%(title)s”")),
 }
 
 
