@@ -4,6 +4,7 @@ from __future__ import annotations
 from neighbourhood.accounts.permissions import (
     can_view_personal_details, is_council_member, is_station_staff, is_supervisor,
 )
+from neighbourhood.projects import bid_permissions, evaluation_permissions, report_permissions
 from neighbourhood.projects.models import LedgerEntry, Objection, ObjectionStatus, Project, ProjectStatus
 
 
@@ -79,4 +80,7 @@ PREDICATES = {
     "can_set_fund": can_set_fund,
     "can_see_oversight": can_see_oversight,
     "can_see_counterparty_names": can_see_counterparty_names,
+    **bid_permissions.PREDICATES,
+    **evaluation_permissions.PREDICATES,
+    **report_permissions.PREDICATES,
 }
