@@ -9,6 +9,7 @@ from neighbourhood.accounts import permissions
 from neighbourhood.accounts.models import Role, User
 from neighbourhood.audit import services as audit
 from neighbourhood.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedRefused, seed_demo
+from neighbourhood.demo_project_content import PROJECTS
 from neighbourhood.extensions import db
 from neighbourhood.places.models import Compound, Household
 from tests.conftest import PG_SCHEMA, USING_POSTGRES, make_app
@@ -125,10 +126,12 @@ def test_demo_compound_is_alive_with_needs_proposals_and_a_council_meeting(app, 
     assert set(needs_by_status) == set(NeedStatus) and 25 <= sum(needs_by_status.values()) <= 35
     proposals_by_status = dict(session.execute(
         select(Proposal.status, func.count()).group_by(Proposal.status)).all())
-    assert set(proposals_by_status) == set(ProposalStatus) and sum(proposals_by_status.values()) == 15
+    assert set(proposals_by_status) == set(ProposalStatus) and sum(proposals_by_status.values()) == 15 + len(PROJECTS)
     assert session.scalar(select(func.count(Comment.id))) >= 8
-    [meeting] = session.scalars(select(Meeting)).all()
-    assert meeting.is_quorate and session.scalar(select(func.count(Decision.id))) == 4
+    meetings = session.scalars(select(Meeting)).all()
+    # The governance meeting decided four proposals; a later one adopted the micro-projects' proposals.
+    assert len(meetings) == 2 and all(m.is_quorate for m in meetings)
+    assert session.scalar(select(func.count(Decision.id))) == 4 + len(PROJECTS)
     assert audit.verify_chain(session).ok
 
     client.post("/login", data={"phone": users["resident"].phone, "password": DEMO_PASSWORD})

@@ -1,7 +1,9 @@
-"""Writing to and checking the audit chain."""
+"""Writing to and checking the audit chain, and the cross-checks that hold each domain's rows to it."""
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -69,3 +71,66 @@ def verify_chain(session: Session, *, batch_size: int = 5000) -> chain.ChainRepo
 def head_hash(session: Session) -> str:
     latest = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
     return latest or chain.GENESIS_HASH
+
+
+# --- cross-checks: do the domain's rows still say what the chain recorded? -------------------------------------
+
+# The chain's entries about some rows, by (subject type, subject id), oldest first.
+Trail = dict[tuple[str, int], list[AuditEntry]]
+# A check gets (session, compound_id — None for every compound —, the trail of the entries it asked for) and
+# returns the problems it finds, each naming the row in words a supervisor understands.
+CrossCheck = Callable[[Session, int | None, Trail], list[str]]
+
+
+@dataclass(frozen=True)
+class RegisteredCheck:
+    label: Any                      # what is compared, for the supervisors' dashboard
+    subject_types: tuple[str, ...]  # the audit entries the check reads
+    actions: tuple[str, ...]
+    check: CrossCheck
+
+
+CROSS_CHECKS: dict[str, RegisteredCheck] = {}
+
+
+def cross_check(name: str, label: Any, *, subject_types: Iterable[str],
+                actions: Iterable[str]) -> Callable[[CrossCheck], CrossCheck]:
+    """Register a domain's check when its module is imported; `flask audit verify` and the dashboard run it."""
+    def register(check: CrossCheck) -> CrossCheck:
+        CROSS_CHECKS[name] = RegisteredCheck(label, tuple(subject_types), tuple(actions), check)
+        return check
+    return register
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    label: Any
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def run_cross_checks(session: Session, *, compound_id: int | None = None) -> list[CheckResult]:
+    """Every registered check, in name order, on one read of the audit entries they need; compound_id scopes
+    each to one compound's rows."""
+    if not CROSS_CHECKS:
+        return []
+    registered = [CROSS_CHECKS[name] for name in sorted(CROSS_CHECKS)]
+    trail = _trail(session, subject_types={t for r in registered for t in r.subject_types},
+                   actions={a for r in registered for a in r.actions}, compound_id=compound_id)
+    return [CheckResult(name, r.label, list(r.check(session, compound_id, trail)))
+            for name, r in zip(sorted(CROSS_CHECKS), registered)]
+
+
+def _trail(session: Session, *, subject_types: set[str], actions: set[str], compound_id: int | None) -> Trail:
+    query = select(AuditEntry).where(AuditEntry.subject_type.in_(sorted(subject_types)),
+                                     AuditEntry.action.in_(sorted(actions))).order_by(AuditEntry.seq)
+    if compound_id is not None:
+        query = query.where(AuditEntry.compound_id == compound_id)
+    found: Trail = defaultdict(list)
+    for entry in session.scalars(query):
+        found[(entry.subject_type, entry.subject_id)].append(entry)
+    return found

@@ -35,6 +35,18 @@ def _decision_params(params: dict) -> dict:
     return {**params, "outcome": outcome_name(params.get("outcome", ""))}
 
 
+def _until_params(params: dict) -> dict:
+    """An ISO date stored with the notice, shown as the reader's language writes dates."""
+    from datetime import date
+
+    from neighbourhood.web.display import local_date
+
+    try:
+        return {**params, "until": local_date(date.fromisoformat(params.get("until", "")))}
+    except ValueError:
+        return params
+
+
 KINDS: dict[str, Kind] = {
     "need.status": Kind(_l("A need I raised or supported changes"),
                         _l("“%(title)s”: %(status)s"), _need_status_params),
@@ -80,8 +92,11 @@ KINDS: dict[str, Kind] = {
                         _l("%(bidder)s bid on “%(title)s”")),
     "project.implementer": Kind(_l("The implementer of a project I bid on or run is chosen"),
                                 _l("%(name)s will carry out “%(title)s”")),
+    "project.implementer_undecided": Kind(_l("The residents' ballot on bids names no single winner"),
+                                          _l("The residents' ballot “%(title)s” named no single winner: the "
+                                             "council chooses the implementer")),
     "project.rate": Kind(_l("An accepted project in my compound asks for my rating"),
-                         _l("“%(title)s” is finished: rate it by %(until)s")),
+                         _l("“%(title)s” is finished: rate it by %(until)s"), _until_params),
     "project.rectification": Kind(_l("A project is flagged for rectification"),
                                   _l("Residents rated “%(title)s” %(average)s of 5: it is flagged for rectification")),
     "project.rectification_update": Kind(_l("News on a rectification I follow"),

@@ -47,7 +47,8 @@ def _timeline(project, milestones, requests, objections) -> list[tuple[datetime,
     """The public story of the project in date order: (when, kind, the thing)."""
     events = [(_at(project.created_at), "created", project)]
     events += [(_at(getattr(project, f"{step}_at")), step, project)
-               for step in ("started", "completed", "accepted") if getattr(project, f"{step}_at")]
+               for step in ("implementer_chosen", "started", "completed", "accepted", "rating_settled")
+               if getattr(project, f"{step}_at")]
     events += [(_at(m.reached_on), "milestone", m) for m in milestones]
     events += [(r.decided_at, "funding", r) for r in requests if r.decided_at]
     events += [(o.raised_at, "objection", o) for o in objections]

@@ -138,6 +138,13 @@ def adoption_of(session: Session, proposal: Proposal) -> tuple[Decision | None, 
     return decision, ballot
 
 
+def project_for_proposal(session: Session, proposal: Proposal) -> Project | None:
+    """The micro-project carrying out an adopted proposal (no query for a proposal not adopted)."""
+    if proposal.status is not ProposalStatus.ADOPTED:
+        return None
+    return session.scalar(select(Project).where(Project.proposal_id == proposal.id))
+
+
 def adopted_without_project(session: Session, compound_id: int) -> list[Proposal]:
     taken = select(Project.proposal_id).where(Project.proposal_id.is_not(None))
     return list(session.scalars(select(Proposal).where(
@@ -188,6 +195,10 @@ def _move(project: Project, move, **kwargs) -> None:
 
 
 def start(session: Session, *, project: Project, by: User) -> None:
+    if project.implementer_ballot_id is not None and session.scalar(
+            select(Ballot.status).where(Ballot.id == project.implementer_ballot_id)) in (
+            BallotStatus.DRAFT, BallotStatus.SCHEDULED, BallotStatus.OPEN):
+        raise DomainError(_l("The residents are still choosing the implementer by ballot: start once it closes."))
     _move(project, project.start, at=utcnow())
     _record(session, project, by, "project.started")
 

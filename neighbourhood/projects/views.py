@@ -37,7 +37,8 @@ from neighbourhood.projects.pages import MILESTONE, RECEIPT
 LIST_ORDER = (ProjectStatus.UNDER_WAY, ProjectStatus.PLANNING, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED)
 
 
-@bp.context_processor
+# App-wide: the proposal page and the disclosure board name project states too.
+@bp.app_context_processor
 def _project_words():
     return {"project_status_label": forms.STATUS_LABELS.get, "source_label": forms.SOURCE_LABELS.get,
             "implementer_label": forms.IMPLEMENTER_LABELS.get, "entry_kind_label": forms.KIND_LABELS.get,

@@ -12,6 +12,7 @@ from neighbourhood.media import services as media
 from neighbourhood.moderation.content import kind_of
 from neighbourhood.needs.categories import CATEGORY_LABELS, category_label
 from neighbourhood.places.models import Compound
+from neighbourhood.projects import services as projects
 from neighbourhood.proposals import labels, permissions, services
 from neighbourhood.proposals.forms import CommentForm, ProposalForm, WithdrawForm
 from neighbourhood.proposals.markdown import render_markdown
@@ -185,6 +186,7 @@ def _detail_page(proposal: Proposal, *, withdraw_form=None, comment_form=None, r
         supported=proposal.id in services.supports(db.session, [proposal.id], current_user),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         ballot=voting.ballot_for_proposal(db.session, proposal),
+        project=projects.project_for_proposal(db.session, proposal),
         **_thread_context(proposal, comment_form=comment_form, reply_to=reply_to, thread=thread),
     )
 

@@ -19,6 +19,7 @@ from neighbourhood.voting import forms, manage  # noqa: F401  (manage registers 
 from neighbourhood.voting import methods, services, statutory
 from neighbourhood.voting.blueprint import bp
 from neighbourhood.voting.integrity import BallotKeys, normalise_receipt
+from neighbourhood.voting.outcomes import outcome_in_words
 from neighbourhood.voting.models import (  # the blueprint module imports the models, so migrations see them
     Ballot, Channel, ElectorateKind, Participation, Secrecy,
 )
@@ -81,32 +82,7 @@ def index():
     services.load_options(db.session, lists.closed)
     return render("voting/index.html", compound=compound, compounds=compounds_of(current_user), lists=lists,
                   voted=services.voted_counts(db.session, lists.open + lists.closed), mine=services.my_part(db.session, current_user, lists.open),
-                  outcomes={b.id: _result_word(b) for b in lists.closed})
-
-
-def _names(ballot: Ballot, keys: list[str], most: int = 3) -> str:
-    method, setup = ballot.tally_method(), ballot.setup()
-    names = [str(method.row_label(setup, key)) for key in keys]
-    return "、".join(names[:most]) + ("…" if len(names) > most else "")
-
-
-def _result_word(ballot: Ballot) -> str:
-    """A closed ballot's result in a word or two, for the list."""
-    if not ballot.result:
-        return ""
-    result = methods.Result.from_json(ballot.result)
-    if result.passed is not None:
-        return _("Passed") if result.passed else _("Not passed")
-    if result.winners:
-        names = _names(ballot, result.winners)
-        if ballot.method == "budget":
-            return _("Funded: %(names)s", names=names)
-        if ballot.method == "election":
-            return _("Elected: %(names)s", names=names)
-        return _("Won: %(names)s", names=names)
-    if result.tie:
-        return _("Tie: no winner")
-    return _("No winner")
+                  outcomes={b.id: outcome_in_words(b) for b in lists.closed})
 
 
 # --- one ballot --------------------------------------------------------------------------------------------

@@ -254,3 +254,21 @@ def test_a_busy_project_page_keeps_the_page_budget(app, session, world, client_a
     for role in ("council", "supervisor"):
         html_size, total, _page = page_weight(client_as(role), f"/projects/{project.id}")
         assert html_size <= HTML_BUDGET and total <= TOTAL_BUDGET, (role, html_size, total)
+
+
+def test_an_adopted_proposal_links_to_its_project_or_offers_the_council_to_set_one_up(
+        app, session, world, client_as, count_queries):
+    council = world.users["council"]
+    waiting = factories.adopted_proposal(session, world.compound, council, title="垃圾分类亭改造")
+    carried = factories.adopted_proposal(session, world.compound, council, title="2栋屋顶防水")
+    project = services.create_project(session, proposal=carried, by=council, data=services.ProjectInput(
+        lead=council, budget=Decimal("12000.00"), funding_source=services.FundingSource.COMMON_INCOME,
+        planned_start=date(2026, 12, 1), planned_end=date(2026, 12, 31)))
+    session.commit()
+    resident, council_client = client_as("resident"), client_as("council")
+    page = text(resident.get(f"/proposals/{carried.id}"))
+    assert "2栋屋顶防水" in page and f"/projects/{project.id}" in body(resident.get(f"/proposals/{carried.id}"))
+    assert "/projects/new" not in body(council_client.get(f"/proposals/{carried.id}"))
+    assert f"/projects/new?proposal={waiting.id}" in body(council_client.get(f"/proposals/{waiting.id}"))
+    assert "/projects/new" not in body(resident.get(f"/proposals/{waiting.id}"))
+    assert measure(count_queries, resident, f"/proposals/{carried.id}") <= CEILING
