@@ -12,7 +12,6 @@ from neighbourhood.audit.services import head_hash
 from neighbourhood.extensions import db
 from neighbourhood.places.models import Compound
 from tests import factories
-from tests.browser.conftest import browser, browsing, live  # noqa: F401  (the browser tests' fixtures)
 from tests.browser.test_flows import sign_in
 from tests.disclosure.helpers import income, report
 
@@ -35,7 +34,7 @@ def _seed(server) -> str:
             db.session.remove()
 
 
-def test_the_printed_board_keeps_the_qr_code_and_the_chain_head(browsing, live):  # noqa: F811
+def test_the_printed_board_keeps_the_qr_code_and_the_chain_head(browsing, live):
     expected_hash = _seed(live)
     page = browsing.new_page()
     sign_in(page, live.resident_phone)
