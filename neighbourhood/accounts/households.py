@@ -284,3 +284,12 @@ def households_without_verified_member(session: Session, *, compound: Compound) 
     return list(session.scalars(
         select(Household.id).where(Household.compound_id == compound.id, Household.id.not_in(verified))
     ))
+
+
+def verified_people(session: Session, compound_id: int) -> list[User]:
+    """Everyone verified in the compound, once each (someone verified in two of its households counts once): the
+    recipients of notices to the whole compound."""
+    return list(session.scalars(
+        select(User).join(HouseholdMembership, HouseholdMembership.user_id == User.id)
+        .where(HouseholdMembership.compound_id == compound_id,
+               HouseholdMembership.status == MembershipStatus.VERIFIED).distinct()))

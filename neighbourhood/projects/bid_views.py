@@ -73,11 +73,8 @@ def withdraw_bid(project_id: int, bid_id: int):
     project = pages.load_project(project_id)
     bid = _bid(project, bid_id)
     require(can_withdraw_bid(current_user, bid))
-    try:
-        bids.withdraw_bid(db.session, bid=bid, by=current_user)
-    except DomainError as error:
-        return pages.refused(project, error)
-    return pages.done(project, _("The bid is withdrawn."))
+    return pages.attempt(project, lambda: bids.withdraw_bid(db.session, bid=bid, by=current_user),
+                         _("The bid is withdrawn."))
 
 
 @bp.post("/projects/<int:project_id>/bids/<int:bid_id>/choose")

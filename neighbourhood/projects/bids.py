@@ -17,7 +17,8 @@ from neighbourhood.db import DomainError, utcnow
 from neighbourhood.notifications.services import notify
 from neighbourhood.projects.bid_permissions import is_enterprise_operator
 from neighbourhood.projects.models import Bid, BidStatus, ImplementerKind, Project, ProjectStatus
-from neighbourhood.projects.services import _council, _money, _record, project_url
+from neighbourhood.projects.services import _council, _money
+from neighbourhood.projects.trail import project_url, record as _record
 from neighbourhood.voting import methods, services as voting
 from neighbourhood.voting.models import (
     Ballot, BallotOption, BallotStatus, ElectorateKind, ResultsVisibility, Secrecy,

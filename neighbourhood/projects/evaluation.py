@@ -15,6 +15,7 @@ from sqlalchemy import case, distinct, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from neighbourhood.accounts.households import verified_people
 from neighbourhood.accounts.models import HouseholdMembership, MembershipStatus, User
 from neighbourhood.accounts.permissions import is_council_member, is_station_staff, is_verified_in
 from neighbourhood.audit import services as audit
@@ -24,6 +25,7 @@ from neighbourhood.places.models import Household
 from neighbourhood.projects.models import (
     Project, ProjectRating, ProjectStatus, Rectification, RectificationStatus,
 )
+from neighbourhood.projects.trail import project_url, record as _record
 from neighbourhood.station import services as station
 
 # An average below this flags the project to the station for rectification (评议整改).
@@ -40,11 +42,7 @@ CHANGED = _l("This rectification has changed since the page was loaded: reload i
 def open_rating(session: Session, *, project: Project, now: datetime) -> None:
     """Acceptance opens the window in which the compound's residents rate the project, and asks them to."""
     project.rating_closes_at = now + timedelta(days=project.rating_window_days)
-    residents = session.scalars(
-        select(User).join(HouseholdMembership, HouseholdMembership.user_id == User.id)
-        .where(HouseholdMembership.compound_id == project.compound_id,
-               HouseholdMembership.status == MembershipStatus.VERIFIED).distinct())
-    notify(session, recipients=residents, kind="project.rate", url=_project_url(project),
+    notify(session, recipients=verified_people(session, project.compound_id), kind="project.rate", url=project_url(project),
            params={"title": project.title, "until": project.rating_closes_at.date().isoformat()},
            compound_id=project.compound_id)
 
@@ -169,15 +167,6 @@ def on_page(session: Session, project: Project, user) -> OnPage:
 
 # --- rating ------------------------------------------------------------------------------------------------------
 
-def _project_url(project: Project) -> str:
-    return f"/projects/{project.id}"
-
-
-def _record(session: Session, project: Project, by, action: str, data: dict | None = None, subject=None) -> None:
-    audit.record(session, actor=by, action=action, subject=subject or project, compound_id=project.compound_id,
-                 community_id=project.community_id, data={"project": project.id, **(data or {})})
-
-
 def rate(session: Session, *, project: Project, by: User, score: int, comment: str = "",
          now: datetime | None = None) -> ProjectRating:
     """A verified resident of the compound rates the accepted project once, while the window is open."""
@@ -299,3 +288,29 @@ def close_rectification(session: Session, *, rectification: Rectification, by: U
     rectification.closed_by_id = by.id
     rectification.closed_at = utcnow()
     _step(session, rectification, by, "project.rectification_closed", {"note": rectification.station_note})
+
+
+# --- the cross-check `flask audit verify` runs -------------------------------------------------------------------
+
+@audit.cross_check("ratings", _l("Residents' ratings match their audit records"),
+                   subject_types=("project_ratings",), actions=("project.rated",))
+def check_ratings(session: Session, compound_id: int | None, trail: audit.Trail) -> list[str]:
+    """Every rating is the score its resident gave, and none has been removed: the average the station acts on
+    cannot be nudged in the database."""
+    query = select(ProjectRating.id, ProjectRating.score).order_by(ProjectRating.id)
+    if compound_id is not None:
+        query = query.where(ProjectRating.compound_id == compound_id)
+    problems: list[str] = []
+    seen: set[int] = set()
+    for rating_id, score in session.execute(query):
+        seen.add(rating_id)
+        rated = trail.get(("project_ratings", rating_id))
+        if not rated:
+            problems.append(_l("Rating %(id)s has no record in the audit log of being given.", id=rating_id))
+        elif rated[0].data.get("score") != score:
+            problems.append(_l("Rating %(id)s is %(now)s, but the audit log recorded %(audited)s.", id=rating_id,
+                               now=score, audited=rated[0].data.get("score")))
+    for subject_type, rating_id in trail:
+        if subject_type == "project_ratings" and rating_id not in seen:
+            problems.append(_l("Rating %(id)s is in the audit log but has been removed.", id=rating_id))
+    return problems

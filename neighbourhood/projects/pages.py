@@ -109,6 +109,15 @@ def refused(project: Project, error: DomainError):
     return redirect(url_for("projects.detail", project_id=project.id))
 
 
+def attempt(project: Project, act, message: str):
+    """A one-click action: the service call and back to the project with a message, or with the refusal."""
+    try:
+        act()
+    except DomainError as error:
+        return refused(project, error)
+    return done(project, message)
+
+
 def text_action(project: Project, key: str, label: str, act, message: str):
     """A form of one required text (reason, note, objection, answer): the service call, or the page again with
     the text kept and the error shown."""

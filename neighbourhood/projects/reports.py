@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
-from neighbourhood.accounts.models import HouseholdMembership, MembershipStatus, User
+from neighbourhood.accounts.households import verified_people
+from neighbourhood.accounts.models import User
 from neighbourhood.accounts.permissions import is_supervisor
 from neighbourhood.accounts.services import public_name_loads
 from neighbourhood.audit import services as audit
@@ -53,7 +54,7 @@ def publish_report(session: Session, *, compound: Compound, by: User, title: str
     if len(period) > PERIOD_MAX:
         raise DomainError(_l("Keep the period to %(count)s characters.", count=PERIOD_MAX))
     if len(body) > BODY_MAX:
-        raise DomainError(_l("Keep the report to %(count)s characters.", count=f"{BODY_MAX:,}"))
+        raise DomainError(_l("Keep the report to %(count)s characters.", count=format(BODY_MAX, ",")))
     report = OversightReport(compound_id=compound.id, community_id=compound.community_id, title=title,
                              period=period, body=body, published_by_id=by.id)
     session.add(report)
@@ -61,16 +62,9 @@ def publish_report(session: Session, *, compound: Compound, by: User, title: str
     audit.record(session, actor=by, action=PUBLISHED, subject=report, compound_id=compound.id,
                  community_id=compound.community_id,
                  data={"title": title, "period": period, "body_sha256": body_digest(body)})
-    notify(session, recipients=_residents(session, compound), kind="oversight.report", url=report_url(report),
+    notify(session, recipients=verified_people(session, compound.id), kind="oversight.report", url=report_url(report),
            params={"title": title}, compound_id=compound.id, actor=by)
     return report
-
-
-def _residents(session: Session, compound: Compound) -> list[User]:
-    return list(session.scalars(
-        select(User).join(HouseholdMembership, HouseholdMembership.user_id == User.id)
-        .where(HouseholdMembership.compound_id == compound.id,
-               HouseholdMembership.status == MembershipStatus.VERIFIED).distinct()))
 
 
 def reports_of(session: Session, compound_id: int, *, limit: int | None = None) -> list[OversightReport]:

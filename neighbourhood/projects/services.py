@@ -20,6 +20,7 @@ from neighbourhood.db import DomainError, utcnow
 from neighbourhood.notifications.services import notify
 from neighbourhood.places.models import Community
 from neighbourhood.projects import evaluation, rules
+from neighbourhood.projects.trail import project_url, record as _record
 from neighbourhood.projects.models import (
     CommunityFund, EntryKind, EntryStatus, FundingSource, FundRequest, FundRequestStatus, ImplementerKind,
     LedgerEntry, Milestone, Objection, ObjectionStatus, Project, ProjectStatus,
@@ -37,10 +38,6 @@ def _check_open(project: Project) -> None:
         raise DomainError(_l("This project is closed."))
 
 
-def project_url(project: Project) -> str:
-    return f"/projects/{project.id}"
-
-
 def _money(amount, *, what) -> Decimal:
     try:
         value = rules.fen(amount)
@@ -49,11 +46,6 @@ def _money(amount, *, what) -> Decimal:
     if value <= 0:
         raise DomainError(_l("Give %(what)s in yuan, more than zero.", what=what))
     return value
-
-
-def _record(session: Session, project: Project, by, action: str, data: dict | None = None, subject=None) -> None:
-    audit.record(session, actor=by, action=action, subject=subject or project, compound_id=project.compound_id,
-                 community_id=project.community_id, data={"project": project.id, **(data or {})})
 
 
 # --- the community's fund --------------------------------------------------------------------------------------

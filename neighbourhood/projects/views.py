@@ -112,11 +112,8 @@ def detail(project_id: int):
 def start(project_id: int):
     project = pages.load_project(project_id)
     require(can_run_project(current_user, project))
-    try:
-        services.start(db.session, project=project, by=current_user)
-    except DomainError as error:
-        return pages.refused(project, error)
-    return pages.done(project, _("The project is under way."))
+    return pages.attempt(project, lambda: services.start(db.session, project=project, by=current_user),
+                         _("The project is under way."))
 
 
 @bp.post("/projects/<int:project_id>/complete")
@@ -124,11 +121,8 @@ def start(project_id: int):
 def complete(project_id: int):
     project = pages.load_project(project_id)
     require(can_run_project(current_user, project))
-    try:
-        services.complete(db.session, project=project, by=current_user)
-    except DomainError as error:
-        return pages.refused(project, error)
-    return pages.done(project, _("The project is reported complete. The supervisors check it before acceptance."))
+    return pages.attempt(project, lambda: services.complete(db.session, project=project, by=current_user),
+                         _("The project is reported complete. The supervisors check it before acceptance."))
 
 
 @bp.post("/projects/<int:project_id>/milestones")
@@ -205,11 +199,9 @@ def approve_entry(project_id: int, entry_id: int):
     project = pages.load_project(project_id)
     entry = _entry(project, entry_id)
     require(can_decide_spending(current_user, entry))
-    try:
-        services.decide_entry(db.session, entry=entry, by=current_user, approve=True)
-    except DomainError as error:
-        return pages.refused(project, error)
-    return pages.done(project, _("The spending is approved and counts in the ledger."))
+    return pages.attempt(
+        project, lambda: services.decide_entry(db.session, entry=entry, by=current_user, approve=True),
+        _("The spending is approved and counts in the ledger."))
 
 
 @bp.post("/projects/<int:project_id>/ledger/<int:entry_id>/reject")
@@ -269,8 +261,5 @@ def accept_answer(project_id: int, objection_id: int):
     project = pages.load_project(project_id)
     objection = _objection(project, objection_id)
     require(can_accept_answer(current_user, objection))
-    try:
-        services.accept_answer(db.session, objection=objection, by=current_user)
-    except DomainError as error:
-        return pages.refused(project, error)
-    return pages.done(project, _("The objection is settled."))
+    return pages.attempt(project, lambda: services.accept_answer(db.session, objection=objection, by=current_user),
+                         _("The objection is settled."))

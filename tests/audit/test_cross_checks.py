@@ -46,7 +46,7 @@ def test_untouched_records_verify(app, records):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("OK ") and " entries, head " in lines[0]
-    assert lines[1:] == ["OK funding", "OK ledger", "OK reports"]
+    assert lines[1:] == ["OK funding", "OK ledger", "OK ratings", "OK reports"]
 
 
 def test_a_ledger_amount_changed_in_the_database_is_named(app, session, records):
@@ -115,7 +115,7 @@ def test_the_dashboard_shows_the_checks_for_its_own_compound(app, session, recor
                                      headers={"HX-Request": "true"}).get_data(as_text=True))
     assert state.lstrip().startswith('<section class="card" id="audit-chain">')  # the fragment alone, for htmx
     assert "Intact" in state and audit.head_hash(session) in state and "Checked at" in state
-    assert state.count("no differences found") == 3
+    assert state.count("no differences found") == 4
     session.execute(text("UPDATE ledger_entries SET amount = 12.00 WHERE id = :id"), {"id": records["approved"]})
     session.commit()
     state = html.unescape(client.get(f"/oversight/audit?compound={world.compound.id}").get_data(as_text=True))
@@ -125,15 +125,38 @@ def test_the_dashboard_shows_the_checks_for_its_own_compound(app, session, recor
     station = english(client_as("station"))
     theirs = html.unescape(station.get(f"/oversight/audit?compound={world.other_compound.id}")
                            .get_data(as_text=True))
-    assert "Ledger entry" not in theirs and theirs.count("no differences found") == 3
+    assert "Ledger entry" not in theirs and theirs.count("no differences found") == 4
 
 
 def test_the_audit_page_verifies_the_records_too(session, records, client_as):
     client = english(client_as("supervisor"))
     page = html.unescape(client.post("/audit/verify").get_data(as_text=True))
-    assert "The chain is intact" in page and page.count("no differences found") == 3
+    assert "The chain is intact" in page and page.count("no differences found") == 4
     session.execute(text("UPDATE oversight_reports SET body = '改过' WHERE id = :id"), {"id": records["report"]})
     session.commit()
     page = html.unescape(client.post("/audit/verify").get_data(as_text=True))
     assert "The chain is intact" in page
     assert f"Oversight report {records['report']} has been changed since it was published" in page
+
+
+def test_a_rating_changed_or_removed_in_the_database_is_named(app, session, world):
+    from datetime import timedelta
+
+    from neighbourhood.projects import evaluation
+    from tests.projects.helpers import accepted
+
+    done = accepted(session, world)
+    low = evaluation.rate(session, project=done, by=world.users["resident"], score=2, comment="质量一般",
+                          now=done.accepted_at + timedelta(hours=1))
+    high = evaluation.rate(session, project=done, by=world.users["owner"], score=5,
+                           now=done.accepted_at + timedelta(hours=2))
+    session.commit()
+    low_id, high_id = low.id, high.id
+    assert verify(app).exit_code == 0
+    session.execute(text("UPDATE project_ratings SET score = 5 WHERE id = :id"), {"id": low_id})
+    session.execute(text("DELETE FROM project_ratings WHERE id = :id"), {"id": high_id})
+    session.commit()
+    result = verify(app)
+    assert result.exit_code != 0 and "PROBLEMS in ratings: 2" in result.output
+    assert f"Rating {low_id} is 5, but the audit log recorded 2." in result.output
+    assert f"Rating {high_id} is in the audit log but has been removed." in result.output

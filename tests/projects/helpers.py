@@ -97,3 +97,12 @@ def entry_input(kind=EntryKind.SPENDING, amount="1200.00", *, person=False, **ov
 def spend(session, world, project_obj, amount="1200.00", by=None, **overrides):
     return services.add_entry(session, project=project_obj, by=by or world.users["council"],
                               data=entry_input(EntryKind.SPENDING, amount, **overrides))
+
+
+def accepted(session, world, *, title="3栋门口加装路灯"):
+    """A project the council completed and the supervisor accepted: its rating window is open."""
+    project = factories.project(session, world.compound, world.users["council"], started=True, title=title)
+    services.complete(session, project=project, by=world.users["council"])
+    services.accept(session, project=project, by=world.users["supervisor"], note="灯都亮了")
+    session.flush()
+    return project

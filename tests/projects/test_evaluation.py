@@ -15,6 +15,7 @@ from neighbourhood.notifications.models import Notification
 from neighbourhood.projects import evaluation, services
 from neighbourhood.projects.models import ProjectRating, ProjectStatus, Rectification, RectificationStatus
 from tests import factories
+from tests.projects.helpers import accepted
 
 
 @pytest.fixture
@@ -22,15 +23,6 @@ def in_english(app):
     """Refusals are read in English here, so `match=` can name them."""
     with app.test_request_context(headers={"Cookie": "lang=en"}):
         yield
-
-
-def accepted(session, world, *, title="3栋门口加装路灯"):
-    """A project the council completed and the supervisor accepted: its rating window is open."""
-    project = factories.project(session, world.compound, world.users["council"], started=True, title=title)
-    services.complete(session, project=project, by=world.users["council"])
-    services.accept(session, project=project, by=world.users["supervisor"], note="灯都亮了")
-    session.flush()
-    return project
 
 
 def neighbour(session, app, world, household, name):

@@ -13,7 +13,8 @@ from neighbourhood.projects import evaluation
 from neighbourhood.projects.models import ProjectRating, Rectification, RectificationStatus
 from tests import factories
 from tests.accounts.helpers import english, text as _text
-from tests.projects.test_evaluation import accepted, after_window, during, neighbour, new_household
+from tests.projects.helpers import accepted
+from tests.projects.test_evaluation import after_window, during, neighbour, new_household
 
 CEILING = 12
 
