@@ -82,6 +82,11 @@ Trail = dict[tuple[str, int], list[AuditEntry]]
 CrossCheck = Callable[[Session, int | None, Trail], list[str]]
 
 
+def gone(trail: Trail, subject_type: str, present: set[int]) -> list[int]:
+    """Rows of this type the chain recorded that are no longer in the database."""
+    return sorted(subject_id for kind, subject_id in trail if kind == subject_type and subject_id not in present)
+
+
 @dataclass(frozen=True)
 class RegisteredCheck:
     label: Any                      # what is compared, for the supervisors' dashboard

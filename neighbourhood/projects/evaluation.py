@@ -310,7 +310,6 @@ def check_ratings(session: Session, compound_id: int | None, trail: audit.Trail)
         elif rated[0].data.get("score") != score:
             problems.append(_l("Rating %(id)s is %(now)s, but the audit log recorded %(audited)s.", id=rating_id,
                                now=score, audited=rated[0].data.get("score")))
-    for subject_type, rating_id in trail:
-        if subject_type == "project_ratings" and rating_id not in seen:
-            problems.append(_l("Rating %(id)s is in the audit log but has been removed.", id=rating_id))
+    problems += [_l("Rating %(id)s is in the audit log but has been removed.", id=rating_id)
+                 for rating_id in audit.gone(trail, "project_ratings", seen)]
     return problems

@@ -140,10 +140,8 @@ def check_ledger(session: Session, compound_id: int | None, trail: audit.Trail) 
             problems.append(_l("Ledger entry %(id)s is recorded as %(now)s, but the audit log says %(audited)s.",
                                id=entry.id, now=ENTRY_STATUS_LABELS[entry.status],
                                audited=ENTRY_STATUS_LABELS[status]))
-    for subject_type, subject_id in trail:
-        if subject_type == "ledger_entries" and subject_id not in seen:
-            problems.append(_l("Ledger entry %(id)s is in the audit log but missing from the ledger.",
-                               id=subject_id))
+    problems += [_l("Ledger entry %(id)s is in the audit log but missing from the ledger.", id=entry_id)
+                 for entry_id in audit.gone(trail, "ledger_entries", seen)]
     return problems
 
 
@@ -189,7 +187,6 @@ def check_reports(session: Session, compound_id: int | None, trail: audit.Trail)
         elif published[0].data.get("body_sha256") != body_digest(body):
             problems.append(_l("Oversight report %(id)s has been changed since it was published: its text no "
                                "longer matches the audit log.", id=report_id))
-    for subject_type, report_id in trail:
-        if subject_type == "oversight_reports" and report_id not in seen:
-            problems.append(_l("Oversight report %(id)s is in the audit log but has been removed.", id=report_id))
+    problems += [_l("Oversight report %(id)s is in the audit log but has been removed.", id=report_id)
+                 for report_id in audit.gone(trail, "oversight_reports", seen)]
     return problems

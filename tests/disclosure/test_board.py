@@ -17,7 +17,7 @@ from neighbourhood.disclosure.views import QR_OPTIONS, board_qr
 from tests import factories
 from tests.accounts.helpers import english
 from tests.disclosure.helpers import accepted_and_rated, closed_ballot, income, report, spending
-from tests.projects.helpers import fund
+from tests.projects.helpers import fund, measure
 
 CEILING = 12
 
@@ -144,16 +144,6 @@ def test_the_own_board_address_picks_the_users_compound(app, session, world, cli
     # Someone with no verified household has no board yet, and is told how to get one.
     page = text(english(client_as("unverified")).get("/disclosure/"))
     assert "Once your household is verified" in page and "/households/join" in page
-
-
-def measure(count_queries, client, path) -> int:
-    client.get(path)
-    with count_queries() as statements:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    if len(statements) > CEILING:
-        print("\n".join(s[:150] for s in statements))
-    return len(statements)
 
 
 def test_board_queries_do_not_grow(app, session, world, client_as, count_queries):

@@ -16,7 +16,8 @@ from neighbourhood.voting.models import Ballot, BallotStatus
 from neighbourhood.voting.manage_forms import to_local
 from tests import factories
 from tests.accounts.helpers import english, text as _text
-from tests.projects.test_pages import CEILING, measure
+from tests.projects.helpers import measure
+from tests.projects.test_pages import CEILING
 from tests.voting.helpers import KEYS
 
 

@@ -13,7 +13,7 @@ from neighbourhood.projects import evaluation
 from neighbourhood.projects.models import ProjectRating, Rectification, RectificationStatus
 from tests import factories
 from tests.accounts.helpers import english, text as _text
-from tests.projects.helpers import accepted
+from tests.projects.helpers import accepted, measure
 from tests.projects.test_evaluation import after_window, during, neighbour, new_household
 
 CEILING = 12
@@ -21,14 +21,6 @@ CEILING = 12
 
 def text(response) -> str:
     return html.unescape(_text(response))
-
-
-def measure(count_queries, client, path):
-    client.get(path)
-    with count_queries() as statements:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(statements)
 
 
 def flagged(session, world, title):

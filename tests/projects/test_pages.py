@@ -17,6 +17,7 @@ from neighbourhood.projects.models import (
 )
 from tests import factories
 from tests.accounts.helpers import english, text as _text
+from tests.projects.helpers import measure
 
 CEILING = 12
 
@@ -193,16 +194,6 @@ def test_milestones_completion_and_acceptance(app, session, world, client_as):
     assert project.status is ProjectStatus.ACCEPTED and "现场查看灯已亮" in text(client.get(f"/projects/{project.id}"))
 
 
-def measure(count_queries, client, path):
-    client.get(path)
-    with count_queries() as statements:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    if len(statements) > CEILING:
-        print("\n".join(s[:150] for s in statements))
-    return len(statements)
-
-
 def test_list_and_detail_queries_do_not_grow(app, session, world, client_as, count_queries):
     council = world.users["council"]
     other = factories.council_seat(session, app.config, world.compound, world.household, "钱先生")
@@ -272,3 +263,10 @@ def test_an_adopted_proposal_links_to_its_project_or_offers_the_council_to_set_o
     assert f"/projects/new?proposal={waiting.id}" in body(council_client.get(f"/proposals/{waiting.id}"))
     assert "/projects/new" not in body(resident.get(f"/proposals/{waiting.id}"))
     assert measure(count_queries, resident, f"/proposals/{carried.id}") <= CEILING
+
+
+def test_the_station_finds_rectifications_and_residents_find_their_disclosure_board(client_as, world):
+    assert "/projects/rectifications" in body(client_as("station").get("/station/"))
+    board = f"/disclosure/{world.compound.id}"
+    assert board in body(client_as("resident").get("/"))
+    assert board not in body(client_as("unverified").get(f"/?compound={world.compound.id}"))
