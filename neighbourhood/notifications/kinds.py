@@ -35,16 +35,22 @@ def _decision_params(params: dict) -> dict:
     return {**params, "outcome": outcome_name(params.get("outcome", ""))}
 
 
-def _until_params(params: dict) -> dict:
-    """An ISO date stored with the notice, shown as the reader's language writes dates."""
-    from datetime import date
+def _local_time(key: str) -> Callable[[dict], dict]:
+    """A date or a UTC time stored with the notice as ISO text, shown as the reader's language writes dates and in
+    the community's time zone (a ballot closing at 10:00 UTC closes at 18:00 in Chengdu)."""
+    def prepare(params: dict) -> dict:
+        from datetime import date, datetime
 
-    from neighbourhood.web.display import local_date
+        from neighbourhood.web.display import local_date, local_datetime
 
-    try:
-        return {**params, "until": local_date(date.fromisoformat(params.get("until", "")))}
-    except ValueError:
-        return params
+        value = params.get(key, "")
+        try:
+            shown = local_date(date.fromisoformat(value)) if len(value) == 10 else \
+                local_datetime(datetime.fromisoformat(value), "short")
+        except (TypeError, ValueError):
+            return params
+        return {**params, key: shown}
+    return prepare
 
 
 KINDS: dict[str, Kind] = {
@@ -69,9 +75,9 @@ KINDS: dict[str, Kind] = {
     "ballot.opened": Kind(_l("A ballot I can vote in opens"),
                           _l("Voting has opened: “%(title)s”")),
     "ballot.reminder": Kind(_l("A day before a ballot I have not voted in closes"),
-                            _l("“%(title)s” closes at %(time)s and you have not voted yet")),
+                            _l("“%(title)s” closes at %(time)s and you have not voted yet"), _local_time("time")),
     "ballot.extended": Kind(_l("A ballot I can vote in is extended"),
-                            _l("“%(title)s” has been extended until %(until)s")),
+                            _l("“%(title)s” has been extended until %(until)s"), _local_time("until")),
     "ballot.closed": Kind(_l("Results of a ballot I could vote in"),
                           _l("“%(title)s” has closed: see the result and check your receipt")),
     "ballot.paper_recorded": Kind(_l("A paper ballot or proxy is recorded for me"),
@@ -96,7 +102,7 @@ KINDS: dict[str, Kind] = {
                                           _l("The residents' ballot “%(title)s” named no single winner: the "
                                              "council chooses the implementer")),
     "project.rate": Kind(_l("An accepted project in my compound asks for my rating"),
-                         _l("“%(title)s” is finished: rate it by %(until)s"), _until_params),
+                         _l("“%(title)s” is finished: rate it by %(until)s"), _local_time("until")),
     "project.rectification": Kind(_l("A project is flagged for rectification"),
                                   _l("Residents rated “%(title)s” %(average)s of 5: it is flagged for rectification")),
     "project.rectification_update": Kind(_l("News on a rectification I follow"),

@@ -506,7 +506,7 @@ def extend(session: Session, *, ballot: Ballot, by: User, until: datetime, notic
                  data={"from": ballot.original_closes_at.isoformat(), "to": until.isoformat(),
                        "notice": ballot.extension_notice})
     notify(session, recipients=_voters(session, ballot), kind="ballot.extended", url=ballot_url(ballot),
-           params={"title": ballot.title, "until": until.strftime("%Y-%m-%d %H:%M")},
+           params={"title": ballot.title, "until": until.isoformat()},
            compound_id=ballot.compound_id, actor=by)
 
 
@@ -612,7 +612,7 @@ def process_due(session: Session, *, keys: BallotKeys, now: datetime | None = No
         elif ballot.reminded_at is None:
             notify(session, recipients=_voters(session, ballot, not_voted=True), kind="ballot.reminder",
                    url=ballot_url(ballot), params={"title": ballot.title,
-                                                   "time": ballot.closes_at.strftime("%Y-%m-%d %H:%M")},
+                                                   "time": ballot.closes_at.isoformat()},
                    compound_id=ballot.compound_id)
             ballot.reminded_at = now
             done["reminded"] += 1

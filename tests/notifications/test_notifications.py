@@ -122,6 +122,23 @@ def test_a_kind_renders_even_with_missing_params(app):
         assert render("no.such.kind", {}) == "A notification"
 
 
+def test_times_in_notices_are_the_community_time_in_the_readers_language(app):
+    """Times are stored in UTC: a ballot closing at 10:00 UTC closes at 18:00 in Chengdu, and says so."""
+    from neighbourhood.notifications.kinds import render
+    from tests.accounts.helpers import request_in
+
+    closing = {"title": "加装路灯", "time": "2026-11-30T10:00:00"}
+    with request_in(app, "zh_Hans"):
+        assert "18:00" in render("ballot.reminder", closing) and "10:00" not in render("ballot.reminder", closing)
+        assert "2026年12月13日" in render("project.rate", {"title": "加装扶手", "until": "2026-12-13"})
+        # Notices stored before times went out as ISO text read the same way.
+        assert "18:00" in render("ballot.extended", {"title": "加装路灯", "until": "2026-11-30 10:00"})
+    with request_in(app, "en"):
+        assert "6:00" in render("ballot.reminder", closing) and "PM" in render("ballot.reminder", closing)
+        assert render("ballot.reminder", {"title": "x", "time": "soon"}) == \
+            "“x” closes at soon and you have not voted yet"
+
+
 # --- preferences -------------------------------------------------------------------------------------------
 
 def test_preferences_default_to_inbox_and_daily(world, client_as):
