@@ -1,0 +1,2 @@
+"""(being written)"""
+from neighbourhood.volunteering.blueprint import bp  # noqa: F401
