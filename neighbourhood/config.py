@@ -58,6 +58,8 @@ class Config:
     RATELIMIT_SMS = "1 per minute;5 per hour;10 per day"
     RATELIMIT_SMS_IP = "30 per hour"
     RATELIMIT_CODE_REDEEM = "10 per hour"
+    # The public certificate check, per IP: enough for a person, too few to try numbers in bulk.
+    RATELIMIT_CERTIFICATE_CHECK = "30 per minute"
 
     # argon2id: OWASP's minimum is m = 19 MiB, t = 2.
     ARGON2_MEMORY_COST_KIB = 19 * 1024

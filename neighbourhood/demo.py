@@ -17,6 +17,7 @@ from neighbourhood.accounts import households, passwords, roles
 from neighbourhood.accounts.models import Relation, Role, User
 from neighbourhood.demo_governance import seed_governance
 from neighbourhood.demo_projects import seed_projects
+from neighbourhood.demo_volunteering import seed_volunteering
 from neighbourhood.demo_voting import seed_voting
 from neighbourhood.extensions import db
 from neighbourhood.places import services as places
@@ -166,6 +167,8 @@ def seed_demo(session, *, config) -> dict[str, User]:
                     neighbours=neighbours[first.id], today=today)
     seed_voting(session, config=config, compound=first, users=users, neighbours=neighbours[first.id], today=today)
     seed_projects(session, config=config, community=community, compound=first, users=users, today=today)
+    seed_volunteering(session, config=config, compound=first, users=users, neighbours=neighbours[first.id],
+                      today=today)
     return users
 
 

@@ -262,6 +262,11 @@ class Certificate(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     compound: Mapped[Compound] = relationship()
 
+    # One open request per volunteer and compound, also when two taps arrive at the same moment.
+    __table_args__ = (Index("uq_volunteer_certificates_open_request", "user_id", "compound_id", unique=True,
+                            sqlite_where=db.text("status = 'requested'"),
+                            postgresql_where=db.text("status = 'requested'")),)
+
 
 class CoinAccount(db.Model):
     """A person's time-coin balance. It moves only by conditional UPDATEs (balance >= amount) beside a CoinEntry,

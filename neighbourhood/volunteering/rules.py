@@ -15,12 +15,19 @@ COINS_PER_HOUR = Decimal("1")
 _READABLE = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CHECK_IN_SALT = "volunteering.check-in"
 CHECK_IN_GRACE = timedelta(hours=2)
+# A volunteer's own scan checks them in from an hour before the shift (setting up); an organiser may check in anyone.
+CHECK_IN_OPENS = timedelta(hours=1)
 
 
 def hours_between(checked_in: datetime, checked_out: datetime) -> Decimal:
     """Service hours: the time between check-in and check-out to a tenth of an hour (half up), never negative."""
     seconds = Decimal(max(0, int((checked_out - checked_in).total_seconds())))
     return (seconds / Decimal(3600)).quantize(HOUR_STEP, rounding=ROUND_HALF_UP)
+
+
+def shown_hours(hours: Decimal) -> str:
+    """Hours as records show them, to the tenth: 2.5, 2.0."""
+    return str(hours.quantize(HOUR_STEP, rounding=ROUND_HALF_UP))
 
 
 def coins_for(hours: Decimal) -> Decimal:

@@ -150,13 +150,20 @@ def cancel_activity(session: Session, *, activity: Activity, by: User, reason: s
         raise DomainError(_l("This activity is cancelled."))
     activity.status = ActivityStatus.CANCELLED
     activity.cancel_reason = reason
+    # Service already given (checked in) stays on record: a storm that ends the afternoon does not erase the morning.
     signups = list(session.scalars(select(Signup).where(Signup.activity_id == activity.id,
-                                                        Signup.status != SignupStatus.CANCELLED)))
+                                                        Signup.status != SignupStatus.CANCELLED,
+                                                        Signup.checked_in_at.is_(None))))
     now = utcnow()
+    freed: dict[int, int] = {}
     for signup in signups:
+        if signup.status is SignupStatus.CONFIRMED:
+            freed[signup.shift_id] = freed.get(signup.shift_id, 0) + 1
         signup.status = SignupStatus.CANCELLED
         signup.cancelled_at = now
-    session.execute(update(Shift).where(Shift.activity_id == activity.id).values(taken=0))
+    for shift_id, places in freed.items():
+        session.execute(update(Shift).where(Shift.id == shift_id).values(taken=Shift.taken - places)
+                        .execution_options(synchronize_session=False))
     _record(session, activity, by, "volunteering.activity_cancelled", {"reason": reason})
     notify(session, recipients=[s.user for s in signups], kind="volunteering.cancelled", url=activity_url(activity),
            params={"title": activity.title, "reason": reason}, compound_id=activity.compound_id, actor=by)
@@ -201,7 +208,7 @@ def sign_up(session: Session, *, shift: Shift, user: User, accepted_risk: bool =
         # Back from cancelled, once: a parallel second request finds the row no longer cancelled.
         reopened = session.execute(
             update(Signup).where(Signup.id == signup.id, Signup.status == SignupStatus.CANCELLED)
-            .values(status=SignupStatus.WAITLISTED, signed_up_at=now, cancelled_at=None)
+            .values(status=SignupStatus.WAITLISTED, signed_up_at=now, cancelled_at=None, reminded_at=None)
             .execution_options(synchronize_session=False))
         if reopened.rowcount != 1:
             raise DomainError(_l("You have signed up for this shift already."))
@@ -259,15 +266,15 @@ def cancel_signup(session: Session, *, signup: Signup, by: User, now: datetime |
     session.refresh(signup)
     _record(session, shift.activity, by, "volunteering.signup_cancelled",
             {"shift": shift.id, "was": was.value, "volunteer": signup.user_id}, subject=signup)
+    if not by_volunteer:
+        notify(session, recipients=[signup.user], kind="volunteering.removed", url=activity_url(shift.activity),
+               params={"title": shift.activity.title}, compound_id=shift.compound_id, actor=by)
     if was is not SignupStatus.CONFIRMED:
         return None
     promoted = _promote_next(session, shift, by)
     if promoted is None:
         session.execute(update(Shift).where(Shift.id == shift.id, Shift.taken > 0)
                         .values(taken=Shift.taken - 1).execution_options(synchronize_session=False))
-    if not by_volunteer:
-        notify(session, recipients=[signup.user], kind="volunteering.removed", url=activity_url(shift.activity),
-               params={"title": shift.activity.title}, compound_id=shift.compound_id, actor=by)
     session.refresh(shift)
     return promoted
 
@@ -301,7 +308,7 @@ def check_out(session: Session, *, signup: Signup, by: User, at: datetime | None
     signup.checked_out_at = at
     signup.hours = rules.hours_between(signup.checked_in_at, at)
     _record(session, signup.activity, by, "volunteering.checked_out",
-            {"volunteer": signup.user_id, "hours": str(signup.hours)}, subject=signup)
+            {"volunteer": signup.user_id, "hours": rules.shown_hours(signup.hours)}, subject=signup)
     return signup
 
 
@@ -312,6 +319,8 @@ def scan(session: Session, *, shift: Shift, user: User, now: datetime | None = N
     signup = session.scalar(select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == user.id))
     if signup is None or signup.status is not SignupStatus.CONFIRMED:
         raise DomainError(_l("You have no confirmed place on this shift. Ask the organiser to add you."))
+    if signup.checked_in_at is None and now < shift.starts_at - rules.CHECK_IN_OPENS:
+        raise DomainError(_l("Check-in opens an hour before the shift starts."))
     if signup.checked_in_at is None:
         return "in", check_in(session, signup=signup, by=user, at=now)
     if signup.checked_out_at is None:
@@ -324,7 +333,7 @@ def parse_hours(value) -> Decimal:
         hours = Decimal(str(value)).quantize(rules.HOUR_STEP)
     except ArithmeticError:
         raise DomainError(_l("Give the hours as a number, e.g. 2.5.")) from None
-    if not Decimal("0") <= hours <= rules.MAX_HOURS_PER_SHIFT:
+    if hours.is_nan() or not Decimal("0") <= hours <= rules.MAX_HOURS_PER_SHIFT:
         raise DomainError(_l("Hours for one shift lie between 0 and %(max)s.", max=rules.MAX_HOURS_PER_SHIFT))
     return hours
 
@@ -342,7 +351,8 @@ def adjust_hours(session: Session, *, signup: Signup, by: User, hours, reason: s
     signup.adjustment_reason = reason
     signup.adjusted_by_id = by.id
     _record(session, signup.activity, by, "volunteering.hours_adjusted",
-            {"volunteer": signup.user_id, "from": str(before) if before is not None else None, "to": str(hours),
+            {"volunteer": signup.user_id, "from": rules.shown_hours(before) if before is not None else None,
+             "to": rules.shown_hours(hours),
              "reason": reason}, subject=signup)
     if signup.confirmed_at is not None:
         timebank.settle_service(session, signup=signup, by=by)
@@ -359,10 +369,10 @@ def confirm_hours(session: Session, *, signup: Signup, by: User, now: datetime |
     signup.confirmed_at = now or utcnow()
     signup.confirmed_by_id = by.id
     _record(session, signup.activity, by, "volunteering.hours_confirmed",
-            {"volunteer": signup.user_id, "hours": str(signup.credited_hours)}, subject=signup)
+            {"volunteer": signup.user_id, "hours": rules.shown_hours(signup.credited_hours)}, subject=signup)
     timebank.settle_service(session, signup=signup, by=by)
     notify(session, recipients=[signup.user], kind="volunteering.hours", url="/me/volunteering",
-           params={"title": signup.activity.title, "hours": str(signup.credited_hours)},
+           params={"title": signup.activity.title, "hours": rules.shown_hours(signup.credited_hours)},
            compound_id=signup.compound_id, actor=by)
     return signup
 
@@ -402,3 +412,12 @@ def process_due(session: Session, now: datetime | None = None) -> int:
                        "place": signup.activity.place},
                compound_id=signup.compound_id)
     return len(due)
+
+
+def upcoming(session: Session, compound_id: int, limit: int, now: datetime | None = None) -> list[Activity]:
+    """The compound's next published activities that have not ended, soonest first (for the home page)."""
+    now = now or utcnow()
+    return list(session.scalars(select(Activity).where(Activity.compound_id == compound_id,
+                                                       Activity.status == ActivityStatus.PUBLISHED,
+                                                       Activity.ends_at > now)
+                                .order_by(Activity.starts_at, Activity.id).limit(limit)))

@@ -34,7 +34,7 @@ def parse_amount(value) -> Decimal:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise DomainError(_l("Give the amount as a number of time coins, e.g. 2 or 1.5.")) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or not ZERO < amount <= AMOUNT_MAX:
+    if not amount.is_finite() or not ZERO < amount <= AMOUNT_MAX or amount != amount.quantize(Decimal("0.01")):
         raise DomainError(_l("Give an amount above 0 and at most %(max)s, to the hundredth.", max=AMOUNT_MAX))
     return amount.quantize(Decimal("0.01"))
 

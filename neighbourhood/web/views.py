@@ -14,6 +14,7 @@ from neighbourhood.db import utcnow
 from neighbourhood.extensions import db
 from neighbourhood.needs import services as needs
 from neighbourhood.proposals import services as proposals
+from neighbourhood.volunteering import services as volunteering
 from neighbourhood.voting import services as voting
 from neighbourhood.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES
 from neighbourhood.web.rendering import render
@@ -36,6 +37,7 @@ def home():
             proposals=proposals.list_proposals(db.session, compound=compound, viewer=current_user,
                                                per_page=HOME_ROWS, load_authors=False).items,
             ballots=voting.open_ballots(db.session, compound, current_user, limit=HOME_ROWS),
+            activities=volunteering.upcoming(db.session, compound.id, limit=HOME_ROWS),
             threshold=proposals.support_threshold(db.session, compound),
             now=utcnow(),
         )

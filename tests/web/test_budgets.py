@@ -62,8 +62,9 @@ def test_home_shows_the_newest_needs_and_proposals_in_constant_queries(app, sess
     factories.need(session, world.compound, world.users["resident"], title="第一条需求")
     factories.proposal(session, world.compound, world.users["owner"], title="第一条提议")
     session.commit()
+    home = f"/?compound={world.compound.id}"
     with count_queries() as few:
-        client.get(f"/?compound={world.compound.id}")
+        client.get(home)
     for n in range(6):
         household = factories.household(session, world.building, "4", str(400 + n))
         neighbour = factories.user(session, app.config, display_name=f"邻居{n}")
@@ -72,7 +73,7 @@ def test_home_shows_the_newest_needs_and_proposals_in_constant_queries(app, sess
         factories.proposal(session, world.compound, neighbour, title=f"新提议{n}")
     session.commit()
     with count_queries() as many:
-        page = client.get(f"/?compound={world.compound.id}").get_data(as_text=True)
+        page = client.get(home).get_data(as_text=True)
     assert len(few) == len(many) <= 12
     assert "新需求5" in page and "新提议5" in page and "第一条需求" not in page
 

@@ -1,8 +1,8 @@
 """volunteering: profiles, activities, shifts, sign-ups, records, certificates, time bank
 
-Revision ID: f2aab9fd5e73
+Revision ID: 0761a78ac2ae
 Revises: a9a9befce584
-Create Date: 2026-11-29 12:41:17.876350
+Create Date: 2026-11-29 12:53:57.930572
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f2aab9fd5e73'
+revision = '0761a78ac2ae'
 down_revision = 'a9a9befce584'
 branch_labels = None
 depends_on = None
@@ -117,6 +117,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_volunteer_certificates_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_volunteer_certificates_compound_id'), ['compound_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_volunteer_certificates_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_volunteer_certificates_open_request', ['user_id', 'compound_id'], unique=True, sqlite_where=sa.text("status = 'requested'"), postgresql_where=sa.text("status = 'requested'"))
 
     op.create_table('volunteer_trainings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -300,6 +301,7 @@ def downgrade():
 
     op.drop_table('volunteer_trainings')
     with op.batch_alter_table('volunteer_certificates', schema=None) as batch_op:
+        batch_op.drop_index('uq_volunteer_certificates_open_request', sqlite_where=sa.text("status = 'requested'"), postgresql_where=sa.text("status = 'requested'"))
         batch_op.drop_index(batch_op.f('ix_volunteer_certificates_user_id'))
         batch_op.drop_index(batch_op.f('ix_volunteer_certificates_compound_id'))
         batch_op.drop_index(batch_op.f('ix_volunteer_certificates_community_id'))
