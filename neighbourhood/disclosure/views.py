@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import segno
 from flask import Blueprint, current_app, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,13 +20,13 @@ from neighbourhood.projects.models import RectificationStatus
 from neighbourhood.proposals.markdown import render_markdown
 from neighbourhood.voting import methods
 from neighbourhood.voting.outcomes import outcome_in_words
+from neighbourhood.web.qr import qr_svg
 from neighbourhood.web.rendering import get_or_404, render, require
 
 bp = Blueprint("disclosure", __name__)
 
 # Large enough for a phone to read off a notice board from arm's length; medium error correction survives a
 # crease or a drawing pin.
-QR_OPTIONS = {"scale": 4, "border": 2, "svgclass": "qr", "lineclass": None}
 
 RECTIFICATION_LABELS = {
     RectificationStatus.OPEN: _l("Rectification under way"),
@@ -37,7 +36,7 @@ RECTIFICATION_LABELS = {
 
 def board_qr(url: str) -> Markup:
     """The QR code linking back to the board, as inline SVG (the CSP lets no script or outside image in)."""
-    return Markup(segno.make(url, error="m").svg_inline(title=url, **QR_OPTIONS))
+    return qr_svg(url, scale=4)
 
 
 def _local_today() -> date:

@@ -5,9 +5,10 @@ import click
 from flask import Blueprint
 
 from neighbourhood.extensions import db
-from neighbourhood.volunteering import services
+from neighbourhood.volunteering import rules, services
 
 bp = Blueprint("volunteering", __name__)
+bp.add_app_template_filter(rules.shown_hours, "hours")
 
 
 @bp.cli.command("process-due")

@@ -23,6 +23,7 @@ from neighbourhood.volunteering.models import TimeBankOffer
 from neighbourhood.volunteering.permissions import (
     can_read_volunteering, can_see_volunteer_statistics, can_use_time_bank, can_withdraw_offer,
 )
+from neighbourhood.web.actions import one_click, saved
 from neighbourhood.web.display import public_name
 from neighbourhood.web.rendering import chosen_compound, get_or_404, render, require
 
@@ -56,16 +57,18 @@ def me():
 @login_required
 def update_profile():
     form = ProfileForm()
-    if form.validate_on_submit():
-        profile = services.update_profile(
+    numbers: list[str] = []   # the volunteer number (given on the first save), for the message
+
+    def save() -> None:
+        numbers.append(services.update_profile(
             db.session, user=current_user, skills=form.skills.data, available_times=form.available_times.data,
             emergency_contact=form.emergency_contact.data, emergency_phone=form.emergency_phone.data or "",
-            on_honour_list=form.on_honour_list.data)
-        number = profile.number
-        db.session.commit()
-        flash(_("Your volunteer profile is saved. Your volunteer number is %(number)s.", number=number), "success")
+            on_honour_list=form.on_honour_list.data).number)
+
+    if saved(form, save):
+        flash(_("Your volunteer profile is saved. Your volunteer number is %(number)s.", number=numbers[0]),
+              "success")
         return redirect(url_for("volunteering.me"))
-    form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
     return _me_page(profile_form=form)
 
 
@@ -73,24 +76,20 @@ def update_profile():
 @login_required
 def transfer():
     form = TransferForm()
-    if form.validate_on_submit():
+    messages: list[str] = []   # made before the commit, while the recipient is still loaded
+
+    def give() -> None:
         recipient = db.session.get(User, form.recipient.data)
-        try:
-            if recipient is None:   # a forged id: say what the time bank says of a stranger
-                raise DomainError(_("Time coins go only to a verified member of your own household."))
-            timebank.transfer(db.session, sender=current_user, recipient=recipient, amount=form.amount.data,
-                              note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            message = _("You gave %(amount)s time coins to %(name)s.", amount=form.amount.data,
-                        name=public_name(recipient))
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("volunteering.me", _anchor="coins"))
-    else:
-        form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
+        if recipient is None:   # a forged id: say what the time bank says of a stranger
+            raise DomainError(_("Time coins go only to a verified member of your own household."))
+        timebank.transfer(db.session, sender=current_user, recipient=recipient, amount=form.amount.data,
+                          note=form.note.data)
+        messages.append(_("You gave %(amount)s time coins to %(name)s.", amount=form.amount.data,
+                          name=public_name(recipient)))
+
+    if saved(form, give):
+        flash(messages[0], "success")
+        return redirect(url_for("volunteering.me", _anchor="coins"))
     return _me_page(transfer_form=form)
 
 
@@ -104,8 +103,8 @@ def _time_bank_page(compound: Compound | None, *, offer_form: OfferForm | None =
                   offer_form=offer_form or OfferForm(formdata=None))
 
 
-def _back_to_time_bank(compound_id: int):
-    return redirect(url_for("volunteering.time_bank", compound=compound_id))
+def _time_bank_url(compound_id: int) -> str:
+    return url_for("volunteering.time_bank", compound=compound_id)
 
 
 @bp.get("/volunteering/time-bank")
@@ -120,19 +119,11 @@ def offer_service():
     compound = chosen_compound(taking_part=True)
     require(can_use_time_bank(current_user, compound))
     form = OfferForm()
-    if form.validate_on_submit():
-        try:
-            timebank.offer_service(db.session, compound=compound, by=current_user, title=form.title.data,
-                                   price=form.price.data, description=form.description.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Your service is offered. Neighbours pay for it in time coins."), "success")
-            return _back_to_time_bank(compound.id)
-    else:
-        form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
+    if saved(form, lambda: timebank.offer_service(db.session, compound=compound, by=current_user,
+                                                  title=form.title.data, price=form.price.data,
+                                                  description=form.description.data)):
+        flash(_("Your service is offered. Neighbours pay for it in time coins."), "success")
+        return redirect(_time_bank_url(compound.id))
     return _time_bank_page(compound, offer_form=form)
 
 
@@ -141,27 +132,15 @@ def _offer(offer_id: int) -> tuple[TimeBankOffer, Compound]:
     return offer, db.session.get(Compound, offer.compound_id)
 
 
-def _settle(compound_id: int, act, message: str):
-    """A one-click time-bank action: done with a message, or refused with the time bank's reason."""
-    try:
-        act()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return _back_to_time_bank(compound_id)
-
-
 @bp.post("/volunteering/time-bank/offers/<int:offer_id>/spend")
 @login_required
 def spend(offer_id: int):
     offer, compound = _offer(offer_id)
     require(can_use_time_bank(current_user, compound))
-    return _settle(compound.id, lambda: timebank.spend(db.session, offer=offer, by=current_user),
-                   _("You paid %(amount)s time coins to %(name)s for “%(title)s”. They are told.",
-                     amount=offer.price, name=public_name(offer.offered_by), title=offer.title))
+    return one_click(lambda: timebank.spend(db.session, offer=offer, by=current_user),
+                     _("You paid %(amount)s time coins to %(name)s for “%(title)s”. They are told.",
+                       amount=offer.price, name=public_name(offer.offered_by), title=offer.title),
+                     _time_bank_url(compound.id))
 
 
 @bp.post("/volunteering/time-bank/offers/<int:offer_id>/withdraw")
@@ -169,8 +148,8 @@ def spend(offer_id: int):
 def withdraw_offer(offer_id: int):
     offer, compound = _offer(offer_id)
     require(can_withdraw_offer(current_user, offer))
-    return _settle(compound.id, lambda: timebank.withdraw_offer(db.session, offer=offer, by=current_user),
-                   _("Your offer is withdrawn."))
+    return one_click(lambda: timebank.withdraw_offer(db.session, offer=offer, by=current_user),
+                     _("Your offer is withdrawn."), _time_bank_url(compound.id))
 
 
 # --- the station's figures -----------------------------------------------------------------------------------------

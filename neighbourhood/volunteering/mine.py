@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from neighbourhood.accounts.models import HouseholdMembership, User
+from neighbourhood.accounts.models import HouseholdMembership, MembershipStatus, User
 from neighbourhood.accounts.services import public_name_loads
 from neighbourhood.db import utcnow
 from neighbourhood.places.models import Compound, Household
@@ -69,10 +69,13 @@ def _served(signup: Signup, now: datetime) -> bool:
     return signup.checked_out_at is not None or signup.shift.ends_at <= now
 
 
-def _people(session: Session, ids: set[int]) -> list[User]:
-    """These users with their memberships' households, buildings and compounds (what public names and the
-    certificate form read), in two queries however many."""
-    return list(session.scalars(select(User).where(User.id.in_(ids)).options(
+def _people(session: Session, ids: set[int], household_ids: list[int]) -> list[User]:
+    """These users and everyone verified in `household_ids`, with their memberships' households, buildings and
+    compounds (what public names and the certificate form read), in two queries however many."""
+    housemates = select(HouseholdMembership.user_id).where(HouseholdMembership.household_id.in_(household_ids),
+                                                           HouseholdMembership.status == MembershipStatus.VERIFIED)
+    return list(session.scalars(select(User).where(or_(User.id.in_(ids), User.id.in_(housemates)))
+                                .order_by(User.id).options(
         selectinload(User.memberships).joinedload(HouseholdMembership.household).joinedload(Household.building),
         selectinload(User.memberships).joinedload(HouseholdMembership.compound))))
 
@@ -98,9 +101,11 @@ def my_volunteering(session: Session, user: User, now: datetime | None = None) -
         .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .outerjoin(CoinAccount, CoinAccount.user_id == User.id).where(User.id == user.id)).one()
     movements = timebank.history(session, user, MOVEMENTS_SHOWN)
-    members = timebank.household_members(session, user)
-    people = _people(session, {user.id} | {m.counterparty_id for m in movements if m.counterparty_id}
-                     | {u.id for u in members})
+    homes = [m.household_id for m in user.verified_memberships]
+    people = _people(session, {user.id} | {m.counterparty_id for m in movements if m.counterparty_id}, homes)
+    # Whom coins may go to (timebank.household_members), read from the people already loaded.
+    members = [p for p in people if p.id != user.id and not p.is_deleted
+               and any(m.household_id in homes for m in p.verified_memberships)]
     compounds: dict[int, Compound] = {}
     for membership in user.verified_memberships:
         compounds.setdefault(membership.compound_id, membership.compound)

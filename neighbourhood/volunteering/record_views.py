@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import re
 
-import segno
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from neighbourhood.accounts.models import User
 from neighbourhood.accounts.permissions import compounds_of
@@ -24,18 +21,13 @@ from neighbourhood.volunteering.permissions import can_keep_records, can_request
 from neighbourhood.volunteering.record_forms import (
     AwardForm, CertificateRequestForm, IssueForm, LookupForm, ReasonForm, TrainingForm,
 )
+from neighbourhood.web.actions import NOT_SAVED, one_click, saved
 from neighbourhood.web.display import public_name
+from neighbourhood.web.qr import qr_svg
 from neighbourhood.web.rendering import chosen_compound, get_or_404, render, require
 
-NOT_SAVED = _l("Nothing was saved. Please correct the marked fields.")
 NUMBER_SHAPE = re.compile(r"^ZY\d{4}-[0-9A-Z]{8}$")
-QR_OPTIONS = {"scale": 3, "border": 2, "svgclass": "qr", "lineclass": None}
 SHOWN = (CertificateStatus.ISSUED, CertificateStatus.REVOKED)
-
-
-@bp.context_processor
-def _record_words():
-    return {"record_hours": records.hours_text}
 
 
 def _compound_from_query() -> Compound:
@@ -76,8 +68,8 @@ def _reason_form(key: str, failed: str, failed_form) -> ReasonForm:
     return failed_form if failed == key else ReasonForm(formdata=None, prefix=key)
 
 
-def _saved(compound_id: int, message: str):
-    db.session.commit()
+def _back_to_records(compound_id: int, message: str):
+    """After a form on the records page is saved: say so, and show the page afresh."""
     flash(message, "success")
     return redirect(url_for("volunteering.records", compound=compound_id))
 
@@ -92,19 +84,14 @@ def records_index():
 
 def _record_form(form, key: str, compound: Compound, act, message: str):
     """A training or an award: the service call and back to the page, or the page with the form and the error."""
-    if form.validate_on_submit():
+    def record() -> None:
         volunteer = db.session.get(User, form.volunteer.data)
-        try:
-            if volunteer is None:
-                raise DomainError(_("Choose the volunteer."))
-            act(volunteer, form)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            return _saved(compound.id, message)
-    elif not form.form_errors:
-        form.form_errors.append(str(NOT_SAVED))
+        if volunteer is None:
+            raise DomainError(_("Choose the volunteer."))
+        act(volunteer, form)
+
+    if saved(form, record):
+        return _back_to_records(compound.id, message)
     return records_page(compound, failed=key, failed_form=form)
 
 
@@ -162,15 +149,11 @@ def request_certificate():
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or str(NOT_SAVED), "error")
         return redirect(url_for("volunteering.me"))
-    try:
-        records.request_certificate(db.session, compound=compound, user=current_user, purpose=form.purpose.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Your request is sent. The council will issue the certificate or tell you why not."), "success")
-    return redirect(url_for("volunteering.me"))
+    return one_click(
+        lambda: records.request_certificate(db.session, compound=compound, user=current_user,
+                                            purpose=form.purpose.data),
+        _("Your request is sent. The council will issue the certificate or tell you why not."),
+        url_for("volunteering.me"))
 
 
 def _kept_certificate(certificate_id: int) -> Certificate:
@@ -185,34 +168,19 @@ def issue_certificate(certificate_id: int):
     certificate = _kept_certificate(certificate_id)
     key = f"issue-{certificate.id}"
     form = IssueForm(prefix=key)
-    if form.validate_on_submit():
-        try:
-            records.issue_certificate(db.session, certificate=certificate, by=current_user,
-                                      person_in_charge=form.person_in_charge.data, contact=form.contact.data,
-                                      period_from=form.period_from.data, period_to=form.period_to.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            return _saved(certificate.compound_id, _("The certificate %(number)s is issued. The volunteer is told.",
-                                                     number=certificate.number))
-    elif not form.form_errors:
-        form.form_errors.append(str(NOT_SAVED))
+    if saved(form, lambda: records.issue_certificate(
+            db.session, certificate=certificate, by=current_user, person_in_charge=form.person_in_charge.data,
+            contact=form.contact.data, period_from=form.period_from.data, period_to=form.period_to.data)):
+        # The number is given on issuing, so the message is made only now.
+        return _back_to_records(certificate.compound_id, _(
+            "The certificate %(number)s is issued. The volunteer is told.", number=certificate.number))
     return records_page(db.session.get(Compound, certificate.compound_id), failed=key, failed_form=form)
 
 
 def _reason_action(certificate: Certificate, key: str, act, message: str):
     form = ReasonForm(prefix=key)
-    if form.validate_on_submit():
-        try:
-            act(form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            return _saved(certificate.compound_id, message)
-    elif not form.form_errors:
-        form.form_errors.append(str(NOT_SAVED))
+    if saved(form, lambda: act(form.reason.data)):
+        return _back_to_records(certificate.compound_id, message)
     return records_page(db.session.get(Compound, certificate.compound_id), failed=key, failed_form=form)
 
 
@@ -251,7 +219,7 @@ def certificate(certificate_id: int):
     if shown.status not in SHOWN:
         abort(404)
     url = _check_url(shown)
-    qr = Markup(segno.make(url, error="m").svg_inline(title=url, **QR_OPTIONS))
+    qr = qr_svg(url)
     return render("volunteering/certificate.html", certificate=shown, check_url=url, qr=qr,
                   issued_on=records.local_date_of(shown.issued_at))
 

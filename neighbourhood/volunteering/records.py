@@ -121,11 +121,6 @@ class RecordsBook:
     candidates: list[tuple[User, str]]
 
 
-def hours_text(hours: Decimal | None) -> str:
-    """Hours as records show them: to the tenth, as they are measured (2.0, 3.5)."""
-    return "" if hours is None else str(Decimal(hours).quantize(rules.HOUR_STEP))
-
-
 def records_book(session: Session, compound: Compound) -> RecordsBook:
     """Everyone with confirmed service or a training or an award in the compound, most hours first, and the
     residents who may get a record, in five queries however many rows."""
@@ -287,7 +282,7 @@ def service_summary(rows) -> str:
         if day not in dates:
             dates.append(day)
         by_title[title][1] = total + Decimal(hours or 0)
-    parts = [f"{title}（{'、'.join(dates)}，{hours_text(total)}小时）" for title, (dates, total) in by_title.items()]
+    parts = [f"{title}（{'、'.join(dates)}，{rules.shown_hours(total)}小时）" for title, (dates, total) in by_title.items()]
     if len(parts) > CONTENT_ACTIVITIES:
         rest = len(parts) - CONTENT_ACTIVITIES
         parts = parts[:CONTENT_ACTIVITIES] + [f"等另{rest}项活动"]
@@ -443,7 +438,7 @@ def export_rows(session: Session, compound: Compound, year: int | None = None) -
         rows.append([_cell(v) for v in (
             number or "", _full_name(person), identity_reference(person), activity.title, content,
             CATEGORY_WORDS.get(activity.category.value, activity.category.value), activity.place,
-            _local_text(started), _local_text(ended), hours_text(signup.credited_hours), activity.organiser_name,
+            _local_text(started), _local_text(ended), rules.shown_hours(signup.credited_hours), activity.organiser_name,
             evaluation, _full_name(by) if by is not None else "", local_date_of(signup.confirmed_at).isoformat())])
     return rows
 

@@ -3,9 +3,7 @@ volunteer's side of the QR code: the signed check-in link, which checks them in 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-import segno
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,12 +22,13 @@ from neighbourhood.volunteering.models import (
 )
 from neighbourhood.volunteering.permissions import can_manage_activity
 from neighbourhood.volunteering.roster_forms import EvaluationForm, HoursForm, prefix_of
+from neighbourhood.web.actions import one_click, saved
 from neighbourhood.web.display import local_datetime, public_name
+from neighbourhood.web.qr import qr_svg
 from neighbourhood.web.rendering import render, require
 
 # Shown on the organiser's phone or a printed sheet and read by volunteers' phones at arm's length: medium error
 # correction and the standard four-module quiet zone; CSS sets the size on screen.
-QR_OPTIONS = {"border": 4, "omitsize": True, "svgclass": "roster-qr-code", "lineclass": None}
 HOURS_FAILED = "hours"
 EVALUATION_FAILED = "evaluation"
 
@@ -61,11 +60,6 @@ def _managed_signup(signup_id: int) -> Signup:
     return signup
 
 
-def hours_text(hours: Decimal | None) -> str:
-    """Hours as volunteers count them, to the tenth (the database keeps two places: 2.50 reads 2.5)."""
-    return "" if hours is None else str(hours.quantize(rules.HOUR_STEP))
-
-
 def _own_signup(shift: Shift) -> Signup | None:
     return db.session.scalar(select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == current_user.id))
 
@@ -81,7 +75,7 @@ def check_in_link(shift: Shift) -> tuple[str, datetime]:
 
 def check_in_qr(url: str) -> Markup:
     """The check-in QR code as inline SVG (the CSP lets no script or outside image in)."""
-    return Markup(segno.make(url, error="m").svg_inline(title=url, **QR_OPTIONS))
+    return qr_svg(url, css_class="roster-qr-code", border=4, scalable=True)
 
 
 def _awaiting_confirmation(signup: Signup) -> bool:
@@ -95,7 +89,7 @@ def _row_forms(failed: str, failed_form):
     def hours_form(signup: Signup) -> HoursForm:
         if failed == f"{HOURS_FAILED}-{signup.id}":
             return failed_form
-        return HoursForm(formdata=None, prefix=prefix_of(signup.id), hours=hours_text(signup.credited_hours))
+        return HoursForm(formdata=None, prefix=prefix_of(signup.id), hours=rules.shown_hours(signup.credited_hours))
 
     def evaluation_form(signup: Signup) -> EvaluationForm:
         if failed == f"{EVALUATION_FAILED}-{signup.id}":
@@ -124,7 +118,7 @@ def roster_page(shift: Shift, *, failed: str = "", failed_form=None):
                   profiles=profiles, awaiting=sum(1 for s in confirmed if _awaiting_confirmation(s)),
                   check_in_url=url, valid_until=valid_until, code_expired=utcnow() > valid_until,
                   qr=check_in_qr(url), activity_path=services.activity_url(shift.activity),
-                  evaluation_label=EVALUATION_LABELS.get, hours_text=hours_text, failed=failed,
+                  evaluation_label=EVALUATION_LABELS.get, failed=failed,
                   hours_form=hours_form, evaluation_form=evaluation_form)
 
 
@@ -136,47 +130,35 @@ def roster(shift_id: int):
 
 # --- the organiser's actions ---------------------------------------------------------------------------------------
 
-def _back_to(signup_id: int, shift_id: int):
-    return redirect(url_for("volunteering.roster", shift_id=shift_id, _anchor=f"signup-{signup_id}"))
-
-
-def _act(signup: Signup, act, message: str):
-    """A one-click action on a volunteer's record: the service call and back to their row on the roster, with a
-    message or the reason it was refused (another organiser's tab got there first)."""
-    signup_id, shift_id = signup.id, signup.shift_id
-    try:
-        act()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return _back_to(signup_id, shift_id)
+def _row_url(signup: Signup) -> str:
+    """Where the organiser's actions on a volunteer's record go back to: their row on the roster."""
+    return url_for("volunteering.roster", shift_id=signup.shift_id, _anchor=f"signup-{signup.id}")
 
 
 @bp.post("/volunteering/signups/<int:signup_id>/check-in")
 @login_required
 def check_in(signup_id: int):
     signup = _managed_signup(signup_id)
-    return _act(signup, lambda: services.check_in(db.session, signup=signup, by=current_user),
-                _("%(name)s is checked in.", name=public_name(signup.user)))
+    return one_click(lambda: services.check_in(db.session, signup=signup, by=current_user),
+                     _("%(name)s is checked in.", name=public_name(signup.user)), _row_url(signup))
 
 
 @bp.post("/volunteering/signups/<int:signup_id>/check-out")
 @login_required
 def check_out(signup_id: int):
     signup = _managed_signup(signup_id)
-    return _act(signup, lambda: services.check_out(db.session, signup=signup, by=current_user),
-                _("%(name)s is checked out.", name=public_name(signup.user)))
+    return one_click(lambda: services.check_out(db.session, signup=signup, by=current_user),
+                     _("%(name)s is checked out.", name=public_name(signup.user)), _row_url(signup))
 
 
 @bp.post("/volunteering/signups/<int:signup_id>/confirm")
 @login_required
 def confirm_hours(signup_id: int):
     signup = _managed_signup(signup_id)
-    return _act(signup, lambda: services.confirm_hours(db.session, signup=signup, by=current_user),
-                _("The hours of %(name)s are confirmed and credited as time coins.", name=public_name(signup.user)))
+    return one_click(lambda: services.confirm_hours(db.session, signup=signup, by=current_user),
+                     _("The hours of %(name)s are confirmed and credited as time coins.",
+                       name=public_name(signup.user)),
+                     _row_url(signup))
 
 
 @bp.post("/volunteering/signups/<int:signup_id>/hours")
@@ -184,20 +166,11 @@ def confirm_hours(signup_id: int):
 def adjust_hours(signup_id: int):
     signup = _managed_signup(signup_id)
     form = HoursForm(prefix=prefix_of(signup.id))
-    if form.validate_on_submit():
-        try:
-            services.adjust_hours(db.session, signup=signup, by=current_user, hours=form.hours.data,
-                                  reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The hours of %(name)s are now %(hours)s.", name=public_name(signup.user),
-                    hours=hours_text(signup.credited_hours)), "success")
-            return _back_to(signup.id, signup.shift_id)
-    elif not form.form_errors:
-        form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
+    if saved(form, lambda: services.adjust_hours(db.session, signup=signup, by=current_user, hours=form.hours.data,
+                                                 reason=form.reason.data)):
+        flash(_("The hours of %(name)s are now %(hours)s.", name=public_name(signup.user),
+                hours=rules.shown_hours(signup.credited_hours)), "success")
+        return redirect(_row_url(signup))
     return roster_page(_shift(signup.shift_id), failed=f"{HOURS_FAILED}-{signup.id}", failed_form=form)
 
 
@@ -206,19 +179,10 @@ def adjust_hours(signup_id: int):
 def evaluate(signup_id: int):
     signup = _managed_signup(signup_id)
     form = EvaluationForm(prefix=prefix_of(signup.id))
-    if form.validate_on_submit():
-        try:
-            services.evaluate(db.session, signup=signup, by=current_user, evaluation=Evaluation(form.evaluation.data),
-                              note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The evaluation of %(name)s is on their record.", name=public_name(signup.user)), "success")
-            return _back_to(signup.id, signup.shift_id)
-    elif not form.form_errors:
-        form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
+    if saved(form, lambda: services.evaluate(db.session, signup=signup, by=current_user,
+                                             evaluation=Evaluation(form.evaluation.data), note=form.note.data)):
+        flash(_("The evaluation of %(name)s is on their record.", name=public_name(signup.user)), "success")
+        return redirect(_row_url(signup))
     return roster_page(_shift(signup.shift_id), failed=f"{EVALUATION_FAILED}-{signup.id}", failed_form=form)
 
 
@@ -232,20 +196,17 @@ def confirm_all(shift_id: int):
                              Signup.confirmed_at.is_(None),
                              or_(Signup.checked_out_at.is_not(None), Signup.adjusted_hours.is_not(None)))
         .options(joinedload(Signup.user)).order_by(Signup.id)))
-    back = redirect(url_for("volunteering.roster", shift_id=shift.id))
+    back = url_for("volunteering.roster", shift_id=shift.id)
     if not due:
         flash(_("No hours are waiting for confirmation."), "info")
-        return back
-    try:
+        return redirect(back)
+
+    def confirm_each() -> None:
         for signup in due:
             services.confirm_hours(db.session, signup=signup, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Hours confirmed and credited as time coins: %(n)s volunteers.", n=len(due)), "success")
-    return back
+
+    return one_click(confirm_each, _("Hours confirmed and credited as time coins: %(n)s volunteers.", n=len(due)),
+                     back)
 
 
 # --- the volunteer's check-in link ---------------------------------------------------------------------------------
@@ -275,6 +236,7 @@ def scan(token: str):
     step = _next_step(signup)
     if request.method == "POST":
         if step is not None and request.form.get("step") == step:
+            # Not one_click: the message says which step was taken, and when.
             try:
                 done, signup = services.scan(db.session, shift=shift, user=current_user)
             except DomainError as error:
@@ -287,8 +249,8 @@ def scan(token: str):
                             time=local_datetime(signup.checked_in_at, "short")), "success")
                 else:
                     flash(_("Checked out at %(time)s: %(hours)s hours, pending confirmation by the organiser.",
-                            time=local_datetime(signup.checked_out_at, "short"), hours=hours_text(signup.hours)),
+                            time=local_datetime(signup.checked_out_at, "short"), hours=rules.shown_hours(signup.hours)),
                           "success")
         return redirect(url_for("volunteering.scan", token=token))
     return render("volunteering/scan.html", shift=shift, activity=shift.activity, expired=False, signup=signup,
-                  step=step, activity_path=services.activity_url(shift.activity), hours_text=hours_text)
+                  step=step, activity_path=services.activity_url(shift.activity))

@@ -25,9 +25,10 @@ def hours_between(checked_in: datetime, checked_out: datetime) -> Decimal:
     return (seconds / Decimal(3600)).quantize(HOUR_STEP, rounding=ROUND_HALF_UP)
 
 
-def shown_hours(hours: Decimal) -> str:
-    """Hours as records show them, to the tenth: 2.5, 2.0."""
-    return str(hours.quantize(HOUR_STEP, rounding=ROUND_HALF_UP))
+def shown_hours(hours: Decimal | None) -> str:
+    """Hours as records show them, to the tenth as they are measured (the database keeps two places: 2.50 reads
+    2.5); nothing for no hours."""
+    return "" if hours is None else str(Decimal(hours).quantize(HOUR_STEP, rounding=ROUND_HALF_UP))
 
 
 def coins_for(hours: Decimal) -> Decimal:

@@ -26,6 +26,7 @@ from neighbourhood.volunteering.models import (
 from neighbourhood.volunteering.permissions import (
     can_cancel_signup, can_manage_activity, can_organise_activities, can_read_volunteering, can_sign_up,
 )
+from neighbourhood.web.actions import one_click, saved
 from neighbourhood.web.rendering import chosen_compound, get_or_404, render, require
 
 __all__ = ["bp"]
@@ -126,29 +127,26 @@ def new():
     form.limit_organisers(kinds, projects)
     if request.method == "GET":
         form.organiser_kind.data = kinds[0].value
-    if form.validate_on_submit():
+    created: list[Activity] = []   # the new activity, for the redirect to its page
+
+    def create() -> None:
         kind = OrganiserKind(form.organiser_kind.data)
-        try:
-            activity = services.create_activity(
-                db.session, compound=compound, by=current_user, title=form.title.data, place=form.place.data,
-                category=ActivityCategory(form.category.data), organiser_kind=kind,
-                organiser_name=form.organiser_name.data or _usual_organiser_name(compound, kind),
-                starts_at=form.starts_at.data, ends_at=form.ends_at.data,
-                shifts=[services.ShiftPlan(form.starts_at.data, form.ends_at.data, form.capacity.data,
-                                           form.shift_label.data or "")],
-                description=form.description.data or "", requirements=form.requirements.data or "",
-                risk_note=form.risk_note.data or "", insurance_required=form.insurance_required.data,
-                cancel_cutoff_hours=form.cancel_cutoff_hours.data,
-                project_id=form.project.data if kind is OrganiserKind.PROJECT else None)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The activity is published. Residents of the compound can sign up now."), "success")
-            return redirect(url_for("volunteering.detail", activity_id=activity.id))
-    elif request.method == "POST":
-        form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
+        created.append(services.create_activity(
+            db.session, compound=compound, by=current_user, title=form.title.data, place=form.place.data,
+            category=ActivityCategory(form.category.data), organiser_kind=kind,
+            organiser_name=form.organiser_name.data or _usual_organiser_name(compound, kind),
+            starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+            shifts=[services.ShiftPlan(form.starts_at.data, form.ends_at.data, form.capacity.data,
+                                       form.shift_label.data or "")],
+            description=form.description.data or "", requirements=form.requirements.data or "",
+            risk_note=form.risk_note.data or "", insurance_required=form.insurance_required.data,
+            cancel_cutoff_hours=form.cancel_cutoff_hours.data,
+            project_id=form.project.data if kind is OrganiserKind.PROJECT else None))
+
+    # Only a POST is a try at saving: the empty form a GET shows must not say "nothing was saved".
+    if request.method == "POST" and saved(form, create):
+        flash(_("The activity is published. Residents of the compound can sign up now."), "success")
+        return redirect(_activity_url(created[0]))
     usual_names = [(forms.ORGANISER_LABELS[k], _usual_organiser_name(compound, k)) for k in kinds
                    if k is not OrganiserKind.PROJECT and _usual_organiser_name(compound, k)]
     return render("volunteering/new.html", form=form, compound=compound, usual_names=usual_names)
@@ -213,15 +211,12 @@ def detail(activity_id: int):
     return detail_page(_load_activity(activity_id))
 
 
+def _activity_url(activity: Activity) -> str:
+    return url_for("volunteering.detail", activity_id=activity.id)
+
+
 def _back_to(activity: Activity):
-    return redirect(url_for("volunteering.detail", activity_id=activity.id))
-
-
-def _refused(activity: Activity, error: DomainError):
-    """A refusal the activity's state gives (another tab got there first, too late): nothing changed, say why."""
-    db.session.rollback()
-    flash(str(error), "error")
-    return _back_to(activity)
+    return redirect(_activity_url(activity))
 
 
 @bp.post("/volunteering/<int:activity_id>/shifts")
@@ -230,19 +225,14 @@ def add_shift(activity_id: int):
     activity = _load_activity(activity_id)
     require(can_manage_activity(current_user, activity))
     form = ShiftForm()
-    if form.validate_on_submit():
+
+    def add() -> None:
         plan = services.ShiftPlan(form.starts_at.data, form.ends_at.data, form.capacity.data, form.label.data or "")
-        try:
-            services.add_shift(db.session, activity=activity, by=current_user, plan=plan)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The shift is added."), "success")
-            return _back_to(activity)
-    else:
-        form.form_errors.append(_("Nothing was saved. Please correct the marked fields."))
+        services.add_shift(db.session, activity=activity, by=current_user, plan=plan)
+
+    if saved(form, add):
+        flash(_("The shift is added."), "success")
+        return _back_to(activity)
     return detail_page(_load_activity(activity_id), shift_form=form)
 
 
@@ -252,6 +242,7 @@ def cancel_activity(activity_id: int):
     activity = _load_activity(activity_id)
     require(can_manage_activity(current_user, activity))
     form = CancelActivityForm()
+    # Not saved(): a missing reason shows only beside its field, without the generic "nothing was saved" line.
     if form.validate_on_submit():
         try:
             services.cancel_activity(db.session, activity=activity, by=current_user, reason=form.reason.data)
@@ -274,11 +265,14 @@ def sign_up(shift_id: int):
     activity = shift.activity
     require(can_sign_up(current_user, activity))
     form = SignUpForm()
+    # Not one_click: which message to give depends on what the sign-up turned out to be.
     try:
         signup = services.sign_up(db.session, shift=shift, user=current_user,
                                   accepted_risk=bool(form.accepted_risk.data))
     except DomainError as error:
-        return _refused(activity, error)
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back_to(activity)
     db.session.commit()
     if signup.status is SignupStatus.CONFIRMED:
         flash(_("You are signed up. We will remind you the day before."), "success")
@@ -303,13 +297,5 @@ def cancel_signup(signup_id: int):
     signup = get_or_404(Signup, signup_id)
     activity = signup.activity
     require(can_cancel_signup(current_user, signup))
-    back = _safe_next(request.form.get("next"))
-    try:
-        services.cancel_signup(db.session, signup=signup, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Cancelled."), "success")
-    return redirect(back) if back else _back_to(activity)
+    return one_click(lambda: services.cancel_signup(db.session, signup=signup, by=current_user), _("Cancelled."),
+                     _safe_next(request.form.get("next")) or _activity_url(activity))

@@ -107,11 +107,11 @@ def test_the_five_categories_show_the_right_rows(session, world, client_as):
     assert "重阳节敬老探访" in service and f'action="/volunteering/signups/{upcoming.id}/cancel"' in service
     assert 'name="next" value="/me/volunteering"' in service
     past = section(page, "past-services")
-    assert "周末楼道清洁" in past and "2.00" in past and "Confirmed" in past
-    assert "垃圾分类宣传" in past and "1.00" in past and "Waiting for the organiser" in past
+    assert "周末楼道清洁" in past and "2.0 hours" in past and "Confirmed" in past
+    assert "垃圾分类宣传" in past and "1.0 hours" in past and "Waiting for the organiser" in past
     assert f'href="/volunteering/{confirmed.activity_id}"' in past
-    assert "Confirmed hours: 2.00" in page
-    assert "社区急救培训" in section(page, "training") and "3.00 hours" in section(page, "training")
+    assert "Confirmed hours: 2.0" in page
+    assert "社区急救培训" in section(page, "training") and "3.0 hours" in section(page, "training")
     assert "优秀志愿者" in section(page, "awards") and "玉林社区居委会" in section(page, "awards")
     evaluations = section(page, "evaluations")
     assert "Excellent" in evaluations and "认真负责，带动邻居" in evaluations and "垃圾分类宣传" not in evaluations
