@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from neighbourhood.accounts.services import public_name_loads
@@ -22,6 +22,7 @@ from neighbourhood.projects.models import (
 )
 from neighbourhood.projects.permissions import can_read_projects, can_see_counterparty_names
 from neighbourhood.proposals.models import Proposal
+from neighbourhood.volunteering.models import Activity
 from neighbourhood.voting.models import Ballot
 from neighbourhood.web.rendering import render, require
 
@@ -74,8 +75,9 @@ def detail_page(project: Project, *, failed: str = "", failed_form=None, milesto
                                       .order_by(Objection.raised_at, Objection.id)))
     requests = list(session.scalars(select(FundRequest).where(FundRequest.project_id == project.id,
                                                               FundRequest.status != FundRequestStatus.REQUESTED)))
-    proposal, meeting_id, ballot_title = session.execute(
-        select(Proposal, Decision.meeting_id, Ballot.title).select_from(Project)
+    activities = select(func.count(Activity.id)).where(Activity.project_id == Project.id).scalar_subquery()
+    proposal, meeting_id, ballot_title, volunteer_activities = session.execute(
+        select(Proposal, Decision.meeting_id, Ballot.title, activities).select_from(Project)
         .outerjoin(Proposal, Proposal.id == Project.proposal_id).outerjoin(Decision, Decision.id == Project.decision_id)
         .outerjoin(Ballot, Ballot.id == Project.ballot_id).where(Project.id == project.id)).one()
     photos = _photos(entries, milestones)
@@ -85,7 +87,7 @@ def detail_page(project: Project, *, failed: str = "", failed_form=None, milesto
     today = utcnow().date()
     return render(
         "projects/detail.html", project=project, entries=entries, milestones=milestones, objections=objections,
-        proposal=proposal, meeting_id=meeting_id, ballot_title=ballot_title,
+        proposal=proposal, meeting_id=meeting_id, ballot_title=ballot_title, volunteer_activities=volunteer_activities,
         money=services.balance_of(entries), paused=any(o.pauses_spending for o in objections),
         timeline=_timeline(project, milestones, requests, objections),
         receipts=photos[RECEIPT], milestone_photos=photos[MILESTONE],

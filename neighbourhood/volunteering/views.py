@@ -76,13 +76,19 @@ def index():
         return render("volunteering/index.html", compound=None)
     now = utcnow()
     mine = Activity.compound_id == compound.id
+    # ?project=<id>: the volunteer activities of one micro-project (linked from its page).
+    project = db.session.get(Project, request.args.get("project", type=int) or 0)
+    if project is not None and project.compound_id == compound.id:
+        mine = and_(mine, Activity.project_id == project.id)
+    else:
+        project = None
     coming = list(db.session.scalars(select(Activity).where(mine, Activity.ends_at >= now)
                                      .order_by(Activity.starts_at, Activity.id)))
     past = list(db.session.scalars(select(Activity).where(mine, Activity.ends_at < now)
                                    .order_by(Activity.starts_at.desc(), Activity.id.desc()).limit(PAST_SHOWN)))
     month, honours = _good_neighbours(compound.id)
     return render("volunteering/index.html", compound=compound, compounds=compounds_of(current_user),
-                  coming=coming, past=past, free=_free_places([a.id for a in coming]), now=now,
+                  coming=coming, past=past, free=_free_places([a.id for a in coming]), now=now, project=project,
                   honour_month=month, honours=honours)
 
 

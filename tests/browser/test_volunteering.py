@@ -90,6 +90,13 @@ def test_sign_up_check_in_by_qr_link_check_out_certificate_and_verify(browsing, 
     submit(resident, "form[action$='/me/volunteering/certificates'] button[type=submit]")
     expect(resident.locator(".flash-success")).to_be_visible()
 
+    # Every volunteering page fits a phone's width (nothing to scroll sideways).
+    for path in ("/volunteering/", f"/volunteering/{activity_id}", f"/volunteering/new?compound={live.compound_id}",
+                 f"/volunteering/records?compound={live.compound_id}", "/me/volunteering",
+                 f"/volunteering/time-bank?compound={live.compound_id}"):
+        council.goto(path)
+        assert council.evaluate("document.documentElement.scrollWidth") <= 360, path
+
     council.goto(f"/volunteering/records?compound={live.compound_id}")
     issue = council.locator("form[id^=form-issue-]").first
     council.locator("#certificate-requests summary").first.click()

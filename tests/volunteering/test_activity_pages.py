@@ -368,3 +368,18 @@ def test_home_lists_the_next_activities_and_not_cancelled_or_finished_ones(sessi
     session.commit()
     page = text(client_as("resident").get(f"/?compound={world.compound.id}"))
     assert "周末楼道清洁" in page and "上周的义诊" not in page and "取消了的巡逻" not in page
+
+
+def test_a_micro_projects_page_links_to_its_volunteer_activities(session, world, client_as):
+    project = factories.project(session, world.compound, world.users["council"], started=True, title="四点半课堂")
+    for_project = planned(session, world, title="课堂作业辅导")
+    for_project.project_id = project.id
+    planned(session, world, title="楼道清洁")
+    session.commit()
+    client = client_as("resident")
+    page = text(client.get(f"/projects/{project.id}"))
+    link = f"/volunteering/?compound={world.compound.id}&amp;project={project.id}"
+    assert 'id="project-volunteering"' in page and html.unescape(link) in page
+    listed = text(client.get(html.unescape(link)))
+    assert "课堂作业辅导" in listed and "楼道清洁" not in listed and "四点半课堂" in listed
+    assert "楼道清洁" in text(client.get(f"/volunteering/?compound={world.compound.id}"))

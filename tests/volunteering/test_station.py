@@ -70,9 +70,9 @@ def test_the_figures_per_compound_and_month(session, world, client_as):
     fixture(session, world)
     page = text(english(client_as("station")).get(PAGE))
     zeros = ["0.0"] * 10
-    assert row(page, f"compound-{world.compound.id}") == zeros + ["1.5", "5.0", "6.5"]
-    assert row(page, f"compound-{world.other_compound.id}") == zeros + ["0.0", "4.0", "4.0"]
-    assert row(page, "hours-total") == zeros + ["1.5", "9.0", "10.5"]
+    assert row(page, f"compound-{world.compound.id}") == ["5.0", "1.5"] + zeros + ["6.5"]
+    assert row(page, f"compound-{world.other_compound.id}") == ["4.0", "0.0"] + zeros + ["4.0"]
+    assert row(page, "hours-total") == ["9.0", "1.5"] + zeros + ["10.5"]
     assert f'href="/volunteering/?compound={world.compound.id}"' in page
     year, month = months_back(0)
     assert f"{year}-{month:02d}: 9.0 hours" in page and 'height="120"' in page
@@ -110,3 +110,8 @@ def test_the_page_needs_few_queries_however_many_compounds(session, world, clien
                 hours=1)
     after = measure(count_queries, client, PAGE)
     assert before <= CEILING and after == before
+
+
+def test_the_station_page_links_each_community_to_its_volunteer_hours(session, world, client_as):
+    page = client_as("station").get("/station/").get_data(as_text=True)
+    assert f'href="/volunteering/station?community={world.community.id}"' in page
