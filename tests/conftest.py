@@ -19,7 +19,7 @@ from neighbourhood import create_app
 from neighbourhood.accounts import services as account_services
 from neighbourhood.accounts.models import Relation, Role
 from neighbourhood.config import TestConfig
-from neighbourhood.extensions import db
+from neighbourhood.extensions import db, limiter
 from tests import factories
 
 USING_POSTGRES = bool(os.environ.get("DATABASE_URL"))
@@ -81,10 +81,32 @@ def app_overrides() -> dict:
     return {}
 
 
+_shared: dict = {}
+
+
+def _shared_app():
+    """One app for every test that changes no setting: building an app (routes, extensions) and compiling its
+    templates is most of a short test's time. Each test gets it back as new: its settings as made, no rate-limit
+    counts, no text messages sent, and (SQLite) an empty database of its own."""
+    if "app" not in _shared:
+        app = make_app()
+        _like_a_fresh_request(app)
+        _shared.update(app=app, config=dict(app.config))
+    app = _shared["app"]
+    app.config.clear()
+    app.config.update(_shared["config"])
+    app.extensions["sms_sender"].outbox.clear()
+    limiter.reset()
+    return app
+
+
 @pytest.fixture
 def app(_postgres_schema, app_overrides):
-    app = make_app(**app_overrides)
-    _like_a_fresh_request(app)
+    if app_overrides:
+        app = make_app(**app_overrides)
+        _like_a_fresh_request(app)
+    else:
+        app = _shared_app()
     with app.app_context():
         if not USING_POSTGRES:
             db.create_all()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
 from neighbourhood.accounts.models import HouseholdMembership, MembershipStatus, User
 from neighbourhood.accounts.services import public_name_loads
@@ -69,11 +69,13 @@ def _served(signup: Signup, now: datetime) -> bool:
     return signup.checked_out_at is not None or signup.shift.ends_at <= now
 
 
-def _people(session: Session, ids: set[int], household_ids: list[int]) -> list[User]:
-    """These users and everyone verified in `household_ids`, with their memberships' households, buildings and
-    compounds (what public names and the certificate form read), in two queries however many."""
-    housemates = select(HouseholdMembership.user_id).where(HouseholdMembership.household_id.in_(household_ids),
-                                                           HouseholdMembership.status == MembershipStatus.VERIFIED)
+def _people(session: Session, ids: set[int], user: User) -> list[User]:
+    """These users and everyone verified in the user's verified households, with their memberships' households,
+    buildings and compounds (what public names and the certificate form read), in two queries however many."""
+    mine, theirs = aliased(HouseholdMembership), aliased(HouseholdMembership)
+    homes = select(mine.household_id).where(mine.user_id == user.id, mine.status == MembershipStatus.VERIFIED)
+    housemates = select(theirs.user_id).where(theirs.household_id.in_(homes),
+                                              theirs.status == MembershipStatus.VERIFIED)
     return list(session.scalars(select(User).where(or_(User.id.in_(ids), User.id.in_(housemates)))
                                 .order_by(User.id).options(
         selectinload(User.memberships).joinedload(HouseholdMembership.household).joinedload(Household.building),
@@ -101,8 +103,8 @@ def my_volunteering(session: Session, user: User, now: datetime | None = None) -
         .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .outerjoin(CoinAccount, CoinAccount.user_id == User.id).where(User.id == user.id)).one()
     movements = timebank.history(session, user, MOVEMENTS_SHOWN)
-    homes = [m.household_id for m in user.verified_memberships]
-    people = _people(session, {user.id} | {m.counterparty_id for m in movements if m.counterparty_id}, homes)
+    people = _people(session, {user.id} | {m.counterparty_id for m in movements if m.counterparty_id}, user)
+    homes = {m.household_id for m in user.verified_memberships}   # loaded with the people just now
     # Whom coins may go to (timebank.household_members), read from the people already loaded.
     members = [p for p in people if p.id != user.id and not p.is_deleted
                and any(m.household_id in homes for m in p.verified_memberships)]
