@@ -115,6 +115,9 @@ KINDS: dict[str, Kind] = {
                                  _l("The organiser took you off “%(title)s”")),
     "volunteering.cancelled": Kind(_l("An activity I signed up for is cancelled"),
                                    _l("“%(title)s” is cancelled: %(reason)s")),
+    "volunteering.changed": Kind(_l("The place or the risk of an activity I signed up for changes"),
+                                 _l("The organiser changed the place or the risk note of “%(title)s”: please read it "
+                                    "again")),
     "volunteering.hours": Kind(_l("My volunteer hours are confirmed"),
                                _l("%(hours)s hours at “%(title)s” are confirmed and credited as time coins")),
     "volunteering.certificate_issued": Kind(_l("My volunteer certificate is issued"),

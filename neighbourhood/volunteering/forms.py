@@ -54,22 +54,15 @@ class _Times:
             raise ValidationError(_l("The end must come after the start."))
 
 
-class ActivityForm(_Times, FlaskForm):
+class ActivityDetailsForm(FlaskForm):
+    """What an organiser may still correct after publishing: everything but the times, which live in the shifts, and
+    the organiser, whom records and certificates already name."""
     title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=80)])
     category = SelectField(_l("Kind of activity"), choices=_choices(CATEGORY_LABELS))
     place = StringField(_l("Place"), validators=[DataRequired(message=REQUIRED), Length(max=120)],
                         description=_l("Where volunteers gather, e.g. the gate of building 3."))
     description = TextAreaField(_l("What volunteers will do"), validators=[Optional(), Length(max=4000)],
                                 render_kw={"rows": 4})
-    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(message=BAD_TIME)],
-                                   description=_l("Beijing time."))
-    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(message=BAD_TIME)],
-                                 description=_l("Beijing time."))
-    capacity = IntegerField(_l("Volunteers needed"), default=5,
-                            validators=[InputRequired(message=REQUIRED), NumberRange(min=1, max=500)],
-                            description=_l("The first shift spans the whole activity; add more shifts on the "
-                                           "activity's page."))
-    shift_label = StringField(_l("Name of the first shift (optional)"), validators=[Optional(), Length(max=60)])
     requirements = TextAreaField(_l("Requirements"), validators=[Optional(), Length(max=500)],
                                  description=_l("Skills, age, what to bring."), render_kw={"rows": 2})
     risk_note = TextAreaField(_l("Risk note"), validators=[Optional(), Length(max=500)],
@@ -79,6 +72,18 @@ class ActivityForm(_Times, FlaskForm):
     cancel_cutoff_hours = IntegerField(_l("Volunteers may cancel until this many hours before their shift"),
                                        default=12, validators=[InputRequired(message=REQUIRED),
                                                                NumberRange(min=0, max=CUTOFF_MAX)])
+
+
+class ActivityForm(_Times, ActivityDetailsForm):
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(message=BAD_TIME)],
+                                   description=_l("Beijing time."))
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(message=BAD_TIME)],
+                                 description=_l("Beijing time."))
+    capacity = IntegerField(_l("Volunteers needed"), default=5,
+                            validators=[InputRequired(message=REQUIRED), NumberRange(min=1, max=500)],
+                            description=_l("The first shift spans the whole activity; add more shifts on the "
+                                           "activity's page."))
+    shift_label = StringField(_l("Name of the first shift (optional)"), validators=[Optional(), Length(max=60)])
     organiser_kind = SelectField(_l("Organised by"), choices=_choices(ORGANISER_LABELS))
     project = SelectField(_l("Micro-project"), coerce=int, choices=[], validate_choice=False,
                           description=_l("Only when a micro-project organises the activity."))
@@ -95,6 +100,18 @@ class ActivityForm(_Times, FlaskForm):
             return
         if field.data not in {choice.value for choice in field.choices[1:]}:
             raise ValidationError(_l("Choose the micro-project that organises the activity."))
+
+
+class ActivityEditForm(ActivityDetailsForm):
+    """Correcting a published activity: built with obj=activity, a GET shows what it says now."""
+
+    def details(self) -> dict:
+        """The corrected details as services.update_activity takes them."""
+        return {"title": self.title.data, "place": self.place.data,
+                "category": ActivityCategory(self.category.data), "description": self.description.data or "",
+                "requirements": self.requirements.data or "", "risk_note": self.risk_note.data or "",
+                "insurance_required": bool(self.insurance_required.data),
+                "cancel_cutoff_hours": self.cancel_cutoff_hours.data}
 
 
 class ShiftForm(_Times, FlaskForm):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from neighbourhood.accounts.models import User
 from neighbourhood.audit import services as audit
@@ -130,6 +130,44 @@ def create_activity(session: Session, *, compound: Compound, by: User, title: st
     return activity
 
 
+# What volunteers who signed up must hear about when it changes: where to go, and what risk they took on.
+NOTIFIED_CHANGES = ("place", "risk_note", "insurance_required")
+
+
+def update_activity(session: Session, *, activity: Activity, by: User, title: str, place: str,
+                    category: ActivityCategory, description: str = "", requirements: str = "", risk_note: str = "",
+                    insurance_required: bool = False, cancel_cutoff_hours: int = 12) -> list[str]:
+    """The organiser corrects the activity's details (its times live in its shifts). Returns the fields changed;
+    volunteers signed up or waiting are told when the place or the risk changes."""
+    if activity.status is ActivityStatus.CANCELLED:
+        raise DomainError(_l("This activity is cancelled."))
+    title, place = (title or "").strip(), (place or "").strip()
+    if not title or len(title) > TITLE_MAX:
+        raise DomainError(_l("Give the activity a title of up to %(max)s characters.", max=TITLE_MAX))
+    if not place:
+        raise DomainError(_l("Say where the activity takes place and who organises it."))
+    if insurance_required and not (risk_note or "").strip():
+        raise DomainError(_l("Describe the risk when the work needs insurance."))
+    wanted = {"title": title, "place": place, "category": ActivityCategory(category),
+              "description": (description or "").strip(), "requirements": (requirements or "").strip(),
+              "risk_note": (risk_note or "").strip(), "insurance_required": bool(insurance_required),
+              "cancel_cutoff_hours": cancel_cutoff_hours}
+    changed = [name for name, value in wanted.items() if getattr(activity, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(activity, name, wanted[name])
+    _record(session, activity, by, "volunteering.activity_updated", {"changed": changed})
+    if any(name in NOTIFIED_CHANGES for name in changed):
+        signed_up = session.scalars(select(Signup).where(Signup.activity_id == activity.id,
+                                                         Signup.status != SignupStatus.CANCELLED)
+                                    .options(joinedload(Signup.user)))
+        notify(session, recipients=[s.user for s in signed_up], kind="volunteering.changed",
+               url=activity_url(activity), params={"title": activity.title}, compound_id=activity.compound_id,
+               actor=by)
+    return changed
+
+
 def add_shift(session: Session, *, activity: Activity, by: User, plan: ShiftPlan) -> Shift:
     if activity.status is ActivityStatus.CANCELLED:
         raise DomainError(_l("This activity is cancelled."))
@@ -153,7 +191,8 @@ def cancel_activity(session: Session, *, activity: Activity, by: User, reason: s
     # Service already given (checked in) stays on record: a storm that ends the afternoon does not erase the morning.
     signups = list(session.scalars(select(Signup).where(Signup.activity_id == activity.id,
                                                         Signup.status != SignupStatus.CANCELLED,
-                                                        Signup.checked_in_at.is_(None))))
+                                                        Signup.checked_in_at.is_(None))
+                                    .options(joinedload(Signup.user))))
     now = utcnow()
     freed: dict[int, int] = {}
     for signup in signups:

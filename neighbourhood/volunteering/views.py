@@ -1,5 +1,5 @@
 """Activity pages: the list with the month's good neighbours, organising an activity, an activity with its shifts,
-signing up (or joining the waitlist) and cancelling, and the organiser's shifts and cancellation."""
+signing up (or joining the waitlist) and cancelling, and the organiser's corrections, shifts and cancellation."""
 from neighbourhood.volunteering import me_views, record_views, roster_views  # noqa: F401  (routes on bp)
 
 from datetime import timedelta
@@ -19,9 +19,11 @@ from neighbourhood.projects.models import Project, ProjectStatus
 from neighbourhood.voting.manage_forms import to_local
 from neighbourhood.volunteering import forms, recognition, services
 from neighbourhood.volunteering.blueprint import bp
-from neighbourhood.volunteering.forms import ActivityForm, CancelActivityForm, ShiftForm, SignUpForm
+from neighbourhood.volunteering.forms import (
+    ActivityEditForm, ActivityForm, CancelActivityForm, ShiftForm, SignUpForm,
+)
 from neighbourhood.volunteering.models import (
-    Activity, ActivityCategory, OrganiserKind, Shift, Signup, SignupStatus,
+    Activity, ActivityCategory, ActivityStatus, OrganiserKind, Shift, Signup, SignupStatus,
 )
 from neighbourhood.volunteering.permissions import (
     can_cancel_signup, can_manage_activity, can_organise_activities, can_read_volunteering, can_sign_up,
@@ -240,6 +242,32 @@ def add_shift(activity_id: int):
         flash(_("The shift is added."), "success")
         return _back_to(activity)
     return detail_page(_load_activity(activity_id), shift_form=form)
+
+
+@bp.route("/volunteering/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(activity_id: int):
+    activity = _load_activity(activity_id)
+    require(can_manage_activity(current_user, activity))
+    if activity.status is ActivityStatus.CANCELLED:
+        flash(_("This activity is cancelled."), "error")
+        return _back_to(activity)
+    form = ActivityEditForm(obj=activity)
+    changed: list[str] = []
+
+    def update() -> None:
+        changed.extend(services.update_activity(db.session, activity=activity, by=current_user, **form.details()))
+
+    # Only a POST is a try at saving: the prefilled form a GET shows must not say "nothing was saved".
+    if request.method == "POST" and saved(form, update):
+        if not changed:
+            flash(_("Nothing changed."), "info")
+        elif set(changed) & set(services.NOTIFIED_CHANGES):
+            flash(_("The details are saved. Everyone signed up is told."), "success")
+        else:
+            flash(_("The details are saved."), "success")
+        return _back_to(activity)
+    return render("volunteering/edit.html", form=form, activity=activity)
 
 
 @bp.post("/volunteering/<int:activity_id>/cancel")

@@ -1,7 +1,7 @@
 """The activity pages: everyone signed in reads activities (ours and the other compound's); the council, the
 station and the compound's enterprise operators organise; the council and the station manage an activity; verified
 residents of the compound sign up; the volunteer, or whoever manages the activity, cancels a sign-up. Our roles on
-the other compound's activity, and its council on ours."""
+the other compound's activity, and its council on ours; correcting an activity's details is managing it."""
 from neighbourhood.volunteering import services
 from tests.access import SIGNED_IN, Case
 from tests.volunteering.helpers import activity
@@ -38,6 +38,10 @@ CASES = [
     _case("volunteering.new", "GET", "new?compound={other_compound}", OTHER_ORGANISERS, "other"),
     _case("volunteering.detail", "GET", "{va_ours}", SIGNED_IN),
     _case("volunteering.detail", "GET", "{va_theirs}", SIGNED_IN, "other"),
+    _case("volunteering.edit", "GET", "{va_ours}/edit", MANAGERS),
+    _case("volunteering.edit", "POST", "{va_ours}/edit", MANAGERS, "post"),
+    _case("volunteering.edit", "GET", "{va_theirs}/edit", OTHER_MANAGERS, "other"),
+    _case("volunteering.edit", "POST", "{va_theirs}/edit", OTHER_MANAGERS, "other-post"),
     _case("volunteering.add_shift", "POST", "{va_ours}/shifts", MANAGERS),
     _case("volunteering.add_shift", "POST", "{va_theirs}/shifts", OTHER_MANAGERS, "other"),
     _case("volunteering.cancel_activity", "POST", "{va_ours}/cancel", MANAGERS),
