@@ -2,6 +2,7 @@
 volunteer whose hours are confirmed (so they hold time coins)."""
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from neighbourhood.db import utcnow
@@ -33,3 +34,15 @@ def served(session, shift, volunteer, organiser, *, hours=2):
     services.confirm_hours(session, signup=signup, by=organiser)
     session.flush()
     return signup
+
+
+def planned(session, world, **kwargs):
+    """An activity of our council (as `activity`), committed, as a page would find it."""
+    made = activity(session, world.compound, world.users["council"], **kwargs)
+    session.commit()
+    return made
+
+
+def page_text(response) -> str:
+    """The page as a reader sees its text: entities such as &amp; turned back into characters."""
+    return html.unescape(response.get_data(as_text=True))

@@ -14,21 +14,13 @@ from neighbourhood.voting.manage_forms import to_local
 from neighbourhood.volunteering import services
 from neighbourhood.volunteering.models import Activity, ActivityStatus, OrganiserKind, Shift, Signup, SignupStatus
 from tests import factories
-from tests.accounts.helpers import english, text as _text
+from tests.accounts.helpers import english
 from tests.projects.helpers import measure
-from tests.volunteering.helpers import activity as make_activity, served
+from tests.volunteering.helpers import activity as make_activity, page_text as text, planned, served
 
 CEILING = 12
 
 
-def text(response) -> str:
-    return html.unescape(_text(response))
-
-
-def planned(session, world, **kwargs) -> Activity:
-    made = make_activity(session, world.compound, world.users["council"], **kwargs)
-    session.commit()
-    return made
 
 
 def local(value: datetime) -> str:

@@ -3,7 +3,6 @@ everyone signed up or waiting (once each, never the organiser, never those who c
 one, bad input comes back filled in with nothing saved, and a cancelled activity or someone else's is refused."""
 from __future__ import annotations
 
-import html
 
 from sqlalchemy import func, select
 
@@ -11,21 +10,13 @@ from neighbourhood.audit.models import AuditEntry
 from neighbourhood.notifications.models import Notification
 from neighbourhood.volunteering import services
 from neighbourhood.volunteering.models import Activity, ActivityCategory
-from tests.accounts.helpers import english, page, text as _text
+from tests.accounts.helpers import english, page
 from tests.projects.helpers import measure
-from tests.volunteering.helpers import activity as make_activity
+from tests.volunteering.helpers import activity as make_activity, page_text as text, planned
 
 CEILING = 12
 
 
-def text(response) -> str:
-    return html.unescape(_text(response))
-
-
-def planned(session, world, **kwargs) -> Activity:
-    made = make_activity(session, world.compound, world.users["council"], **kwargs)
-    session.commit()
-    return made
 
 
 def details(act: Activity, **changes) -> dict:

@@ -3,7 +3,6 @@ right rows in each, cancelling from the page, certificates, time coins and givin
 page whose query count does not grow with the record."""
 from __future__ import annotations
 
-import html
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,16 +14,13 @@ from neighbourhood.volunteering import services, timebank
 from neighbourhood.volunteering.models import (
     Award, Certificate, CertificateStatus, CoinEntry, Evaluation, Signup, SignupStatus, Training, VolunteerProfile,
 )
-from tests.accounts.helpers import english, text as _text
+from tests.accounts.helpers import english
 from tests.projects.helpers import measure
-from tests.volunteering.helpers import activity, served
+from tests.volunteering.helpers import activity, page_text as text, served
 
 CEILING = 12
 PAGE = "/me/volunteering"
 
-
-def text(response) -> str:
-    return html.unescape(_text(response))
 
 
 def section(page: str, section_id: str) -> str:

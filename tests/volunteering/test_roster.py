@@ -3,7 +3,6 @@ waitlist in order, checking in and out by hand, adjusting hours with an audited 
 into time coins, evaluating; refusals for other compounds; a query count that does not grow with volunteers."""
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -19,16 +18,12 @@ from tests import factories
 from tests.accounts.helpers import Page, english
 from tests.projects.helpers import measure
 from tests.volunteering import helpers
+from tests.volunteering.helpers import page_text as text
 
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def shift_of(session, world, **kwargs):
-    activity = helpers.activity(session, world.compound, world.users["council"], **kwargs)
-    session.commit()
-    return activity.shifts[0]
+    return helpers.planned(session, world, **kwargs).shifts[0]
 
 
 def signed_up(session, shift, user) -> Signup:

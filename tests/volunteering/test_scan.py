@@ -3,7 +3,6 @@ acts) and, scanned again, out with hours from the times; a double tap does not c
 changes nothing; a forged one is 404; whoever scans acts only for themselves; signing in comes back to the link."""
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -18,16 +17,12 @@ from neighbourhood.volunteering.models import Signup
 from tests.accounts.helpers import english
 from tests.projects.helpers import measure
 from tests.volunteering import helpers
+from tests.volunteering.helpers import page_text as text
 
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def shift_of(session, world, **kwargs):
-    activity = helpers.activity(session, world.compound, world.users["council"], **kwargs)
-    session.commit()
-    return activity.shifts[0]
+    return helpers.planned(session, world, **kwargs).shifts[0]
 
 
 def signed_up(session, shift, user) -> Signup:

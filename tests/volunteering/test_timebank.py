@@ -15,11 +15,7 @@ from tests import factories
 from tests.volunteering.helpers import activity, served
 
 
-@pytest.fixture(autouse=True)
-def in_english(app):
-    """Refusals read in English, so the tests can tell them apart."""
-    with app.test_request_context(headers={"Cookie": "lang=en"}):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
