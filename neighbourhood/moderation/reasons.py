@@ -31,6 +31,7 @@ KIND_LABELS = {
     "need": _l("need"),
     "proposal": _l("proposal"),
     "comment": _l("comment"),
+    "review": _l("service review"),
 }
 
 

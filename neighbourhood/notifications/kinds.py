@@ -35,6 +35,12 @@ def _decision_params(params: dict) -> dict:
     return {**params, "outcome": outcome_name(params.get("outcome", ""))}
 
 
+def _enterprise_status(params: dict) -> dict:
+    from neighbourhood.enterprises.labels import STATUS_LABELS
+
+    return {**params, "status": STATUS_LABELS.get(params.get("status", ""), params.get("status", ""))}
+
+
 def _local_time(key: str) -> Callable[[dict], dict]:
     """A date or a UTC time stored with the notice as ISO text, shown as the reader's language writes dates and in
     the community's time zone (a ballot closing at 10:00 UTC closes at 18:00 in Chengdu)."""
@@ -130,6 +136,20 @@ KINDS: dict[str, Kind] = {
                               _l("You received %(amount)s time coins from your household")),
     "timebank.paid": Kind(_l("A neighbour pays time coins for my service"),
                           _l("A neighbour paid %(amount)s time coins for “%(title)s”")),
+    "booking.requested": Kind(_l("A resident books a service of my enterprise"),
+                              _l("A new booking request for “%(title)s”")),
+    "booking.accepted": Kind(_l("My booking is accepted"),
+                             _l("%(enterprise)s accepted your booking of “%(title)s”")),
+    "booking.declined": Kind(_l("My booking is declined"),
+                             _l("%(enterprise)s declined your booking of “%(title)s”: %(reason)s")),
+    "booking.completed": Kind(_l("A service I booked is completed"),
+                              _l("“%(title)s” is completed: you can rate it now")),
+    "booking.cancelled": Kind(_l("A booking is cancelled"),
+                              _l("The booking of “%(title)s” is cancelled")),
+    "review.replied": Kind(_l("An enterprise replies to my review"),
+                           _l("%(enterprise)s replied to your review of “%(title)s”")),
+    "enterprise.decided": Kind(_l("The station decides on an enterprise I run"),
+                               _l("The station decided on %(enterprise)s: %(status)s"), _enterprise_status),
     "oversight.report": Kind(_l("The supervisory committee publishes a report"),
                              _l("The supervisory committee published “%(title)s”")),
 }

@@ -35,6 +35,9 @@ class Compound(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     station_name: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Its main gate (WGS-84): the 15-minute circle measures walking distance from here.
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     # The compound's own rules (议事规则), set by station staff; defaults follow common practice.
     triage_limit_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # Supports a proposal needs to reach the council agenda; None means max(10, 5% of households).

@@ -20,6 +20,7 @@ COIN_MOVEMENT_LABELS = {
     CoinMovement.TRANSFER_OUT: _l("To a household member"),
     CoinMovement.SPENT: _l("Paid for a service"),
     CoinMovement.RECEIVED: _l("Paid for my service"),
+    CoinMovement.REFUNDED: _l("Returned: a booking fell through"),
 }
 CERTIFICATE_STATUS_LABELS = {
     CertificateStatus.REQUESTED: _l("Waiting to be issued"),

@@ -78,6 +78,8 @@ class Activity(db.Model):
     # The organising body as records and certificates name it (e.g. 玉林院落议事会).
     organiser_name: Mapped[str] = mapped_column(String(120))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    # A social enterprise's public-benefit activity (公益活动), shown on its dashboard.
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime] = mapped_column()
@@ -287,6 +289,7 @@ class CoinMovement(enum.StrEnum):
     TRANSFER_OUT = "transfer_out"
     SPENT = "spent"
     RECEIVED = "received"          # paid for a service one offered
+    REFUNDED = "refunded"          # a booking paid in coins was declined or cancelled
 
 
 class CoinEntry(db.Model):

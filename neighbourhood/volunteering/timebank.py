@@ -202,3 +202,21 @@ def spend(session: Session, *, offer: TimeBankOffer, by: User) -> Purchase:
     notify(session, recipients=[offer.offered_by], kind="timebank.paid", url="/me/volunteering",
            params={"title": offer.title, "amount": str(offer.price)}, compound_id=offer.compound_id, actor=by)
     return Purchase(paid, received)
+
+
+# --- services of the 15-minute circle priced in coins -----------------------------------------------------------------
+
+def pay_service(session: Session, *, user: User, amount: Decimal, compound_id: int, community_id: int,
+                note: str = "") -> CoinEntry:
+    """Coins for a community service booked in time coins: they leave the resident's balance (refused, with nothing
+    changed, when it does not cover them) and go back by refund_service if the booking falls through."""
+    _debit(session, user.id, amount)
+    return _entry(session, user_id=user.id, compound_id=compound_id, community_id=community_id,
+                  movement=CoinMovement.SPENT, amount=-amount, by=user, note=note)
+
+
+def refund_service(session: Session, *, user: User, amount: Decimal, compound_id: int, community_id: int,
+                   note: str = "", by=None) -> CoinEntry:
+    _credit(session, user.id, amount)
+    return _entry(session, user_id=user.id, compound_id=compound_id, community_id=community_id,
+                  movement=CoinMovement.REFUNDED, amount=amount, by=by or user, note=note)

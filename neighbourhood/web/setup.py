@@ -73,7 +73,7 @@ def init_app(app: Flask) -> None:
 
 # Each domain package has views.py with `bp`; those with permissions.py export PREDICATES for templates.
 DOMAINS = ("web", "accounts", "places", "audit", "media", "notifications", "moderation", "needs",
-           "proposals", "council", "station", "voting", "projects", "disclosure", "volunteering")
+           "proposals", "council", "station", "voting", "projects", "disclosure", "volunteering", "enterprises")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,0 +1,2 @@
+"""(being written)"""
+from neighbourhood.enterprises.blueprint import bp  # noqa: F401
