@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from neighbourhood.accounts import households, passwords, roles
 from neighbourhood.accounts.models import Relation, Role, User
+from neighbourhood.demo_enterprises import seed_enterprises
 from neighbourhood.demo_governance import seed_governance
 from neighbourhood.demo_projects import seed_projects
 from neighbourhood.demo_volunteering import seed_volunteering
@@ -169,6 +170,8 @@ def seed_demo(session, *, config) -> dict[str, User]:
     seed_projects(session, config=config, community=community, compound=first, users=users, today=today)
     seed_volunteering(session, config=config, compound=first, users=users, neighbours=neighbours[first.id],
                       today=today)
+    seed_enterprises(session, config=config, community=community, compounds=compounds, users=users,
+                     neighbours=neighbours, today=today)
     return users
 
 

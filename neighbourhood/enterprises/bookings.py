@@ -80,13 +80,16 @@ def request(session: Session, *, listing: ServiceListing, user: User, slot: Serv
     enterprise = listing.enterprise
     if not listing.published or not enterprise.on_circle:
         raise DomainError(_l("This service is not offered at the moment."))
+    compound_id = _resident_compound_id(user, enterprise.community_id)
+    if any(link.enterprise_id == enterprise.id for link in user.enterprise_links):
+        raise DomainError(_l("You run this enterprise: residents book its services, not its operators."))
     if slot is None and not message:
         raise DomainError(_l("Choose a time, or write what you would like to ask."))
     if slot is not None and (slot.listing_id != listing.id or slot.starts_at <= now):
         raise DomainError(_l("This time is no longer open. Choose another."))
     booking = Booking(listing_id=listing.id, slot_id=slot.id if slot else None, enterprise_id=enterprise.id,
                       community_id=enterprise.community_id,
-                      compound_id=_resident_compound_id(user, enterprise.community_id), user_id=user.id,
+                      compound_id=compound_id, user_id=user.id,
                       status=BookingStatus.REQUESTED, message=message, price_kind=listing.price_kind,
                       price=listing.price, requested_at=now)
     booking.listing, booking.enterprise, booking.user = listing, enterprise, user
@@ -160,7 +163,7 @@ def cancel(session: Session, *, booking: Booking, by: User, reason: str = "", no
         slot_starts = booking.slot.starts_at if booking.slot else None
         if not rules.resident_may_cancel(booking.status, slot_starts, now):
             raise DomainError(_l("It is too late to cancel here: please call the enterprise."))
-        allowed = [BookingStatus.REQUESTED, BookingStatus.ACCEPTED]
+        allowed = [booking.status]    # the state the notice rule judged, not one a parallel accept made
     else:
         if not reason:
             raise DomainError(_l("Tell the resident why (up to %(max)s characters).", max=MESSAGE_MAX))

@@ -7,7 +7,7 @@ may still change is the services' word, so a second tab gets the reason, not a 4
 from __future__ import annotations
 
 from neighbourhood.accounts.models import Role
-from neighbourhood.accounts.permissions import _holds, is_station_staff, is_verified_in
+from neighbourhood.accounts.permissions import _holds, is_station_staff
 from neighbourhood.enterprises.models import Booking, Enterprise, Review
 
 

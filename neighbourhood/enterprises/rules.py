@@ -33,8 +33,8 @@ def walking_minutes(metres: int) -> int:
 def bounding_box(lat, lon, metres: int) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """(min lat, max lat, min lon, max lon) of a square that holds the circle of `metres` around the point: the
     database narrows to it by index, and distance_m decides."""
-    dlat = metres / 111_320
-    dlon = metres / (111_320 * max(0.01, math.cos(math.radians(float(lat)))))
+    dlat = math.degrees((metres + 1) / EARTH_RADIUS_M)    # + 1 m: distance_m rounds to whole metres
+    dlon = dlat / max(0.01, math.cos(math.radians(float(lat))))
     q = Decimal("0.000001")
     return (Decimal(float(lat) - dlat).quantize(q), Decimal(float(lat) + dlat).quantize(q),
             Decimal(float(lon) - dlon).quantize(q), Decimal(float(lon) + dlon).quantize(q))

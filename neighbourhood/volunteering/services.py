@@ -97,7 +97,8 @@ def create_activity(session: Session, *, compound: Compound, by: User, title: st
                     category: ActivityCategory, organiser_kind: OrganiserKind, organiser_name: str,
                     starts_at: datetime, ends_at: datetime, shifts: list[ShiftPlan], description: str = "",
                     requirements: str = "", risk_note: str = "", insurance_required: bool = False,
-                    cancel_cutoff_hours: int = 12, project_id: int | None = None) -> Activity:
+                    cancel_cutoff_hours: int = 12, project_id: int | None = None,
+                    enterprise_id: int | None = None) -> Activity:
     """An activity with at least one shift. A past activity may be entered afterwards to record its service."""
     title, place, organiser_name = (title or "").strip(), (place or "").strip(), (organiser_name or "").strip()
     if not title or len(title) > TITLE_MAX:
@@ -113,7 +114,7 @@ def create_activity(session: Session, *, compound: Compound, by: User, title: st
     activity = Activity(compound_id=compound.id, community_id=compound.community_id, title=title,
                         description=(description or "").strip(), place=place, category=category,
                         organiser_kind=organiser_kind, organiser_name=organiser_name, project_id=project_id,
-                        created_by_id=by.id, starts_at=starts_at, ends_at=ends_at,
+                        enterprise_id=enterprise_id, created_by_id=by.id, starts_at=starts_at, ends_at=ends_at,
                         requirements=(requirements or "").strip(), risk_note=(risk_note or "").strip(),
                         insurance_required=bool(insurance_required), cancel_cutoff_hours=cancel_cutoff_hours,
                         status=ActivityStatus.PUBLISHED)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import aliased, joinedload
 
 from neighbourhood.accounts.permissions import compounds_of, is_council_member, is_station_staff
 from neighbourhood.db import DomainError, utcnow
+from neighbourhood.enterprises.models import Enterprise
+from neighbourhood.enterprises.permissions import operates
 from neighbourhood.extensions import db
 from neighbourhood.projects.bid_permissions import is_enterprise_operator
 from neighbourhood.projects.models import Project, ProjectStatus
@@ -124,17 +126,32 @@ def _running_projects(compound) -> list[Project]:
         .order_by(Project.created_at.desc(), Project.id.desc())))
 
 
+def _posting_enterprise(compound) -> Enterprise | None:
+    """?enterprise=<id>: a social enterprise of this compound that the user runs, posting a public-benefit activity
+    (公益活动) that its dashboard then lists."""
+    enterprise_id = request.args.get("enterprise", type=int)
+    if enterprise_id is None:
+        return None
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None or enterprise.compound_id != compound.id or not operates(current_user, enterprise):
+        abort(404)
+    return enterprise
+
+
 @bp.route("/volunteering/new", methods=["GET", "POST"])
 @login_required
 def new():
     compound = chosen_compound()
     require(can_organise_activities(current_user, compound))
-    projects = _running_projects(compound) if is_council_member(current_user, compound) else []
-    kinds = _organiser_kinds(compound, projects)
+    enterprise = _posting_enterprise(compound)
+    projects = _running_projects(compound) if is_council_member(current_user, compound) and not enterprise else []
+    kinds = [OrganiserKind.ENTERPRISE] if enterprise else _organiser_kinds(compound, projects)
     form = ActivityForm()
     form.limit_organisers(kinds, projects)
     if request.method == "GET":
         form.organiser_kind.data = kinds[0].value
+        if enterprise:
+            form.organiser_name.data = enterprise.name
     created: list[Activity] = []   # the new activity, for the redirect to its page
 
     def create() -> None:
@@ -142,14 +159,16 @@ def new():
         created.append(services.create_activity(
             db.session, compound=compound, by=current_user, title=form.title.data, place=form.place.data,
             category=ActivityCategory(form.category.data), organiser_kind=kind,
-            organiser_name=form.organiser_name.data or _usual_organiser_name(compound, kind),
+            organiser_name=form.organiser_name.data or (enterprise.name if enterprise
+                                                         else _usual_organiser_name(compound, kind)),
             starts_at=form.starts_at.data, ends_at=form.ends_at.data,
             shifts=[services.ShiftPlan(form.starts_at.data, form.ends_at.data, form.capacity.data,
                                        form.shift_label.data or "")],
             description=form.description.data or "", requirements=form.requirements.data or "",
             risk_note=form.risk_note.data or "", insurance_required=form.insurance_required.data,
             cancel_cutoff_hours=form.cancel_cutoff_hours.data,
-            project_id=form.project.data if kind is OrganiserKind.PROJECT else None))
+            project_id=form.project.data if kind is OrganiserKind.PROJECT else None,
+            enterprise_id=enterprise.id if enterprise else None))
 
     # Only a POST is a try at saving: the empty form a GET shows must not say "nothing was saved".
     if request.method == "POST" and saved(form, create):
@@ -157,7 +176,7 @@ def new():
         return redirect(_activity_url(created[0]))
     usual_names = [(forms.ORGANISER_LABELS[k], _usual_organiser_name(compound, k)) for k in kinds
                    if k is not OrganiserKind.PROJECT and _usual_organiser_name(compound, k)]
-    return render("volunteering/new.html", form=form, compound=compound, usual_names=usual_names)
+    return render("volunteering/new.html", form=form, compound=compound, usual_names=usual_names, enterprise=enterprise)
 
 
 # --- one activity --------------------------------------------------------------------------------------------------

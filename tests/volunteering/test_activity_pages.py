@@ -375,3 +375,20 @@ def test_a_micro_projects_page_links_to_its_volunteer_activities(session, world,
     listed = text(client.get(html.unescape(link)))
     assert "课堂作业辅导" in listed and "楼道清洁" not in listed and "四点半课堂" in listed
     assert "楼道清洁" in text(client.get(f"/volunteering/?compound={world.compound.id}"))
+
+
+def test_a_social_enterprise_posts_a_public_benefit_activity_from_its_dashboard_link(session, world, client_as):
+    from tests.enterprises.helpers import enterprise as make_enterprise
+
+    ours = make_enterprise(session, world.compound, world.users["enterprise"])
+    session.commit()
+    operator = client_as("enterprise")
+    url = f"/volunteering/new?compound={world.compound.id}&enterprise={ours.id}"
+    page = text(operator.get(url))
+    assert 'value="玉林邻里食堂"' in page and 'name="organiser_kind" value="enterprise"' in page
+    response = operator.post(url, data=activity_form(world, organiser_kind="enterprise", organiser_name=""))
+    assert response.status_code == 302
+    made = session.scalar(select(Activity).where(Activity.enterprise_id == ours.id))
+    assert made is not None and made.organiser_kind is OrganiserKind.ENTERPRISE and made.organiser_name == "玉林邻里食堂"
+    # Someone who does not run it cannot post in its name.
+    assert client_as("council").get(url).status_code == 404
