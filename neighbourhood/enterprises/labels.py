@@ -27,7 +27,7 @@ PRICE_KIND_LABELS = {
 }
 BOOKING_STATUS_LABELS = {
     BookingStatus.REQUESTED: _l("Waiting for the enterprise"),
-    BookingStatus.ACCEPTED: _l("Accepted"),
+    BookingStatus.ACCEPTED: _l("Accepted by the enterprise"),
     BookingStatus.DECLINED: _l("Declined"),
     BookingStatus.COMPLETED: _l("Completed"),
     BookingStatus.CANCELLED: _l("Cancelled"),

@@ -49,7 +49,7 @@ def test_a_request_for_a_time_goes_to_the_enterprise_and_each_answer_to_the_resi
     assert session.get(ServiceSlot, slot_id).taken == 1
     assert len(notices(session, world.users["enterprise"], "booking.requested")) == 1
     page = text(resident.get(f"/bookings/{booking.id}"))
-    assert "Your request is sent" in page and "少放盐" in page and "¥12.00" in page and "Cancel my booking" in page
+    assert "Your request is sent" in page and "少放盐" in page and "¥12 每餐" in page and "Cancel my booking" in page
 
     board = text(operator.get("/enterprise/"))
     assert f'id="pending-{booking.id}"' in board and "少放盐" in board

@@ -118,3 +118,9 @@ def test_directory_queries_and_weight(session, world, client_as, count_queries):
     assert measure(count_queries, client, path) == few <= 12
     html_size, total, _ = page_weight(client, path)
     assert html_size <= HTML_BUDGET and total <= TOTAL_BUDGET, (html_size, total)
+
+
+def test_the_station_page_links_each_community_to_its_enterprises_and_directory(client_as, world):
+    page = client_as("station").get("/station/").get_data(as_text=True)
+    assert f'href="/enterprises/review?community={world.community.id}"' in page
+    assert f'href="/services/directory?community={world.community.id}"' in page

@@ -78,9 +78,9 @@ def test_a_resident_reads_the_profile(session, world, client_as, canteen):
     assert "玉林邻里食堂" in page and "Certified community social enterprise" in page
     assert "成社企018号" in page and "玉林社区居委会" in page and "60% of its income" in page
     assert "028-85551234" in page and "刘师傅" in page and "玉林北路12号附1号" in page
-    assert "400 m from your compound, about 6 minutes' walk" in page
+    assert "about 400 m · 6 min walk" in page
     meal = the_listing(session, canteen)
-    assert f'href="/services/{meal.id}"' in page and "¥12.00 每餐" in page and "★ 4.0" in page
+    assert f'href="/services/{meal.id}"' in page and "¥12 每餐" in page and "★ 4.0" in page
     assert 'id="income-2024"' in page and "¥80000.00" in page and "(25.0%)" in page and "老人免费午餐" in page
     assert "3栋 李阿姨" in page and "饭菜可口" in page
     # Neither the operator's nor the station's tools; no reply form; no report link on one's own review.
