@@ -139,6 +139,7 @@ def upgrade():
     sa.Column('ends_at', sa.DateTime(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('taken', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint('capacity > 0', name=op.f('ck_service_slots_capacity_positive')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_service_slots_ends_after_start')),
     sa.CheckConstraint('taken >= 0 AND taken <= capacity', name=op.f('ck_service_slots_taken_within_capacity')),

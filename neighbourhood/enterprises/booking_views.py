@@ -66,12 +66,8 @@ def book(listing_id: int):
 # --- one booking -----------------------------------------------------------------------------------------------------
 
 def _load_booking(booking_id: int) -> Booking:
-    booking = db.session.scalar(select(Booking).where(Booking.id == booking_id).options(
-        joinedload(Booking.listing), joinedload(Booking.enterprise), joinedload(Booking.slot),
-        joinedload(Booking.user)))
-    if booking is None:
-        abort(404)
-    return booking
+    return get_or_404(Booking, booking_id, joinedload(Booking.listing), joinedload(Booking.enterprise),
+                      joinedload(Booking.slot), joinedload(Booking.user))
 
 
 def booking_page(booking: Booking, *, review_form: ReviewForm | None = None):

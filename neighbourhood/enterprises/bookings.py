@@ -50,7 +50,7 @@ def _tell(session: Session, booking: Booking, kind: str, by, *, to_enterprise: b
 
 
 def _take_place(session: Session, slot_id: int) -> bool:
-    taken = session.execute(update(ServiceSlot).where(ServiceSlot.id == slot_id,
+    taken = session.execute(update(ServiceSlot).where(ServiceSlot.id == slot_id, ServiceSlot.withdrawn_at.is_(None),
                                                       ServiceSlot.taken < ServiceSlot.capacity)
                             .values(taken=ServiceSlot.taken + 1).execution_options(synchronize_session=False))
     return taken.rowcount == 1
@@ -85,7 +85,7 @@ def request(session: Session, *, listing: ServiceListing, user: User, slot: Serv
         raise DomainError(_l("You run this enterprise: residents book its services, not its operators."))
     if slot is None and not message:
         raise DomainError(_l("Choose a time, or write what you would like to ask."))
-    if slot is not None and (slot.listing_id != listing.id or slot.starts_at <= now):
+    if slot is not None and (slot.listing_id != listing.id or slot.starts_at <= now or slot.withdrawn_at is not None):
         raise DomainError(_l("This time is no longer open. Choose another."))
     booking = Booking(listing_id=listing.id, slot_id=slot.id if slot else None, enterprise_id=enterprise.id,
                       community_id=enterprise.community_id,

@@ -106,11 +106,7 @@ def show_circle():
 # --- one listing ---------------------------------------------------------------------------------------------------
 
 def _load_listing(listing_id: int) -> ServiceListing:
-    listing = db.session.scalar(select(ServiceListing).where(ServiceListing.id == listing_id)
-                                .options(joinedload(ServiceListing.enterprise)))
-    if listing is None:
-        abort(404)
-    return listing
+    return get_or_404(ServiceListing, listing_id, joinedload(ServiceListing.enterprise))
 
 
 def _may_see_listing(listing: ServiceListing) -> bool:
@@ -129,6 +125,7 @@ def listing_page(listing_id: int, booking_form: BookingForm | None = None):
         abort(404)
     enterprise = listing.enterprise
     slots = list(db.session.scalars(select(ServiceSlot).where(ServiceSlot.listing_id == listing.id,
+                                                              ServiceSlot.withdrawn_at.is_(None),
                                                               ServiceSlot.starts_at > utcnow())
                                     .order_by(ServiceSlot.starts_at, ServiceSlot.id).limit(SLOTS_SHOWN)))
     shown_reviews = list(db.session.scalars(
@@ -187,6 +184,7 @@ def new_listing():
 def edit_page(listing: ServiceListing, *, form: ListingForm | None = None, slots_form: SlotsForm | None = None):
     """The listing's edit page with its times; again with a failed form filled in."""
     slots = list(db.session.scalars(select(ServiceSlot).where(ServiceSlot.listing_id == listing.id,
+                                                              ServiceSlot.withdrawn_at.is_(None),
                                                               ServiceSlot.ends_at > utcnow())
                                     .order_by(ServiceSlot.starts_at, ServiceSlot.id)))
     return render("enterprises/listing_form.html", listing=listing, enterprise=listing.enterprise,

@@ -92,7 +92,8 @@ def _listings(session: Session, enterprise_id: int, now: datetime) -> list[tuple
     ahead = (select(ServiceSlot.listing_id, func.count(ServiceSlot.id).label("slots"),
                     func.sum(ServiceSlot.capacity - ServiceSlot.taken).label("free"),
                     func.min(ServiceSlot.starts_at).label("first"))
-             .where(ServiceSlot.starts_at > now).group_by(ServiceSlot.listing_id).subquery())
+             .where(ServiceSlot.starts_at > now, ServiceSlot.withdrawn_at.is_(None))
+             .group_by(ServiceSlot.listing_id).subquery())
     rows = session.execute(select(ServiceListing, ahead.c.slots, ahead.c.free, ahead.c.first)
                            .outerjoin(ahead, ahead.c.listing_id == ServiceListing.id)
                            .where(ServiceListing.enterprise_id == enterprise_id)

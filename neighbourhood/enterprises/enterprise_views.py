@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from neighbourhood.accounts.models import Role
@@ -28,11 +27,7 @@ from neighbourhood.web.rendering import chosen_compound, get_or_404, render, req
 
 
 def _load(enterprise_id: int) -> Enterprise:
-    found = db.session.scalar(select(Enterprise).where(Enterprise.id == enterprise_id)
-                              .options(joinedload(Enterprise.compound)))
-    if found is None:
-        abort(404)
-    return found
+    return get_or_404(Enterprise, enterprise_id, joinedload(Enterprise.compound))
 
 
 def _visible(enterprise_id: int) -> Enterprise:

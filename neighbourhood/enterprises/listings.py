@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from neighbourhood.accounts.models import User
@@ -145,8 +145,9 @@ def add_slots(session: Session, *, listing: ServiceListing, by: User, starts_at:
 
 
 def remove_slot(session: Session, *, slot: ServiceSlot, by: User) -> None:
-    """Remove a time nobody has booked. One conditional DELETE decides, so a parallel booking cannot slip in; a time
-    with bookings (even declined or cancelled ones, which keep it in their history) stays."""
+    """Take a time off the listing while nobody holds a place on it. One conditional statement decides, so a
+    parallel booking cannot slip in: a time never booked is deleted; one that declined or cancelled bookings name in
+    their history is withdrawn (kept, no longer offered)."""
     listing = slot.listing
     slot_id, starts_at = slot.id, slot.starts_at
     removed = session.execute(
@@ -154,9 +155,15 @@ def remove_slot(session: Session, *, slot: ServiceSlot, by: User) -> None:
                                   ~exists().where(Booking.slot_id == slot_id))
         .execution_options(synchronize_session=False))
     if removed.rowcount != 1:
-        if session.scalar(select(ServiceSlot.taken).where(ServiceSlot.id == slot_id)):
+        withdrawn = session.execute(
+            update(ServiceSlot).where(ServiceSlot.id == slot_id, ServiceSlot.taken == 0,
+                                      ServiceSlot.withdrawn_at.is_(None))
+            .values(withdrawn_at=utcnow()).execution_options(synchronize_session=False))
+        if withdrawn.rowcount != 1:
             raise DomainError(_l("Someone has booked this time: answer or cancel the bookings first."))
-        raise DomainError(_l("This time has bookings in its history and stays listed."))
-    session.expunge(slot)
+        session.expire(slot)
+    else:
+        session.expunge(slot)
     session.expire(listing, ["slots"])
-    _record(session, listing, by, "listing.slot_removed", {"slot": slot_id, "starts_at": starts_at.isoformat()})
+    _record(session, listing, by, "listing.slot_removed", {"slot": slot_id, "starts_at": starts_at.isoformat(),
+                                                          "withdrawn": removed.rowcount != 1})

@@ -167,6 +167,8 @@ class ServiceSlot(db.Model):
     ends_at: Mapped[datetime] = mapped_column()
     capacity: Mapped[int] = mapped_column()
     taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Withdrawn by the enterprise: no longer offered, but kept for the bookings that name it in their history.
+    withdrawn_at: Mapped[datetime | None]
 
     listing: Mapped[ServiceListing] = relationship(back_populates="slots")
 

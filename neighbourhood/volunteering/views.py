@@ -182,11 +182,7 @@ def new():
 # --- one activity --------------------------------------------------------------------------------------------------
 
 def _load_activity(activity_id: int) -> Activity:
-    activity = db.session.scalar(select(Activity).where(Activity.id == activity_id)
-                                 .options(joinedload(Activity.compound), joinedload(Activity.community)))
-    if activity is None:
-        abort(404)
-    return activity
+    return get_or_404(Activity, activity_id, joinedload(Activity.compound), joinedload(Activity.community))
 
 
 def _viewer_signups(activity: Activity) -> dict[int, Signup]:

@@ -24,10 +24,15 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def get_or_404(model, object_id: int):
+def get_or_404(model, object_id: int, *options):
+    """The row, loaded with `options` (e.g. joinedload of what the page reads), or 404. With options it is a SELECT
+    even when the session already holds the row: Session.get would only refresh it and skip the options."""
+    from sqlalchemy import select
+
     from neighbourhood.extensions import db
 
-    obj = db.session.get(model, object_id)
+    obj = (db.session.scalar(select(model).where(model.id == object_id).options(*options)) if options
+           else db.session.get(model, object_id))
     if obj is None:
         abort(404)
     return obj

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from neighbourhood.audit.models import AuditEntry
 from neighbourhood.db import DomainError, utcnow
 from neighbourhood.enterprises import bookings, listings
-from neighbourhood.enterprises.models import PriceKind, ServiceCategory, ServiceListing, ServiceSlot
+from neighbourhood.enterprises.models import Booking, PriceKind, ServiceCategory, ServiceListing, ServiceSlot
 from neighbourhood.voting.manage_forms import to_local
 from tests.accounts.helpers import english, request_in
 from tests.enterprises.helpers import enterprise, listing
@@ -107,7 +107,7 @@ def test_times_one_or_repeated_in_the_future_within_limits(session, world):
                                   capacity=200, repeat_days=31)) == 31
 
 
-def test_a_time_is_removed_only_while_nobody_has_booked_it(app, session, world):
+def test_a_time_is_removed_only_while_nobody_holds_a_place_on_it(app, session, world):
     made = listing(session, enterprise(session, world.compound, world.users["enterprise"]), slots=3)
     by = world.users["enterprise"]
     free, booked, declined = made.slots
@@ -120,10 +120,14 @@ def test_a_time_is_removed_only_while_nobody_has_booked_it(app, session, world):
     bookings.decline(session, booking=other, by=by, reason="那天休息")
     session.refresh(declined)
     assert declined.taken == 0
-    with request_in(app, "en"), pytest.raises(DomainError, match="history"):
-        listings.remove_slot(session, slot=declined, by=by)
+    # A time that a declined booking names in its history is withdrawn, not deleted, and takes no more bookings.
+    listings.remove_slot(session, slot=declined, by=by)
+    session.refresh(declined)
+    assert declined.withdrawn_at is not None and session.get(Booking, other.id).slot_id == declined.id
+    with request_in(app, "en"), pytest.raises(DomainError, match="no longer open"):
+        bookings.request(session, listing=made, user=world.users["owner"], slot=declined)
     assert session.scalar(select(func.count(ServiceSlot.id))) == 2 and booking.slot_id == booked.id
-    assert actions(session).count("listing.slot_removed") == 1
+    assert actions(session).count("listing.slot_removed") == 2
 
 
 # --- the operator's pages ------------------------------------------------------------------------------------------
