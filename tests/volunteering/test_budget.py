@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from neighbourhood.accounts.models import User
-from neighbourhood.demo import DEMO_ACCOUNTS
 from neighbourhood.volunteering.models import Activity, Certificate, CertificateStatus, Signup
-from tests.conftest import sign_in
+from tests.demo_accounts import client_of, seed
 from tests.projects.helpers import measure
 from tests.web.test_budgets import HTML_BUDGET, TOTAL_BUDGET, page_weight
 
@@ -17,15 +15,8 @@ CEILING = 12
 
 
 @pytest.fixture
-def demo(app, session):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-
-
-def _client(app, session, role: str):
-    client = app.test_client()
-    sign_in(app, client, session.scalar(select(User).where(User.phone == DEMO_ACCOUNTS[role].phone)))
-    return client
+def demo(app):
+    seed(app)
 
 
 def _pages(session) -> dict[str, list[str]]:
@@ -50,7 +41,7 @@ def _pages(session) -> dict[str, list[str]]:
 
 def test_every_volunteering_page_keeps_the_budgets(app, session, demo, count_queries):
     for role, paths in _pages(session).items():
-        client = app.test_client() if role == "anonymous" else _client(app, session, role)
+        client = client_of(app, session, role)
         for path in paths:
             html_size, total, _page = page_weight(client, path)
             assert html_size <= HTML_BUDGET and total <= TOTAL_BUDGET, (role, path, html_size, total)
