@@ -20,6 +20,7 @@ from neighbourhood.voting.manage_forms import BAD_TIME, LocalDateTimeField
 REQUIRED = _l("This field is required.")
 
 # ?within= in metres; 0 means any distance. Anything else (or nothing) is the 15-minute circle.
+WITHIN_MAX_M = 50_000
 DISTANCES = {
     500: _l("Within 500 m (about 8 minutes' walk)"),
     CIRCLE_M: _l("Within 1 km (15 minutes' walk)"),
@@ -52,8 +53,17 @@ def circle_filters(args) -> CircleFilters:
     except ValueError:
         category = None
     within = args.get("within", type=int)
-    return CircleFilters(category=category, within_m=within if within in DISTANCES else CIRCLE_M,
-                         query=(args.get("q") or "").strip()[:QUERY_MAX])
+    # Any distance in metres is honoured (links and other systems ask for e.g. ?within=800); the form offers presets.
+    if within is None or not 0 <= within <= WITHIN_MAX_M:
+        within = CIRCLE_M
+    return CircleFilters(category=category, within_m=within, query=(args.get("q") or "").strip()[:QUERY_MAX])
+
+
+def distance_options(within_m: int) -> dict:
+    """The distance select's options: the presets, and the distance asked for when it is none of them."""
+    if within_m in DISTANCES:
+        return DISTANCES
+    return {within_m: _l("Within %(metres)s m", metres=within_m), **DISTANCES}
 
 
 class PriceField(CostField):

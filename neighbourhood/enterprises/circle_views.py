@@ -18,7 +18,7 @@ from neighbourhood.enterprises import circle, directory, listings, reviews
 from neighbourhood.enterprises.blueprint import bp
 from neighbourhood.enterprises.booking_forms import BookingForm
 from neighbourhood.enterprises.circle_forms import (
-    DISTANCES, ListingForm, NewListingForm, PublicServiceForm, SlotsForm, circle_filters,
+    ListingForm, NewListingForm, PublicServiceForm, SlotsForm, circle_filters, distance_options,
 )
 from neighbourhood.enterprises.labels import CATEGORY_LABELS, PRICE_KIND_LABELS, STATUS_LABELS
 from neighbourhood.enterprises.models import (
@@ -99,7 +99,7 @@ def show_circle():
                                      category=filters.category, within_m=within, query=filters.query)
     return render("enterprises/circle.html", partial="enterprises/_partials/service_rows.html", compound=compound,
                   compounds=compounds, filters=filters, origin=origin, rows=rows[:RESULTS_SHOWN],
-                  more=len(rows) > RESULTS_SHOWN, entries=entries, distances=DISTANCES,
+                  more=len(rows) > RESULTS_SHOWN, entries=entries, distances=distance_options(filters.within_m),
                   categories=CATEGORY_LABELS, certified=EnterpriseStatus.CERTIFIED)
 
 

@@ -136,6 +136,11 @@ def test_the_page_lists_services_and_directory_with_distances(session, world, cl
     assert odd.status_code == 200 and "上门修水管" not in text(odd) and "老人午餐" in text(odd)
     repairs = text(client_as("resident").get("/services/?within=2000&category=repairs&q=水管"))
     assert "上门修水管" in repairs and "老人午餐" not in repairs
+    # Any distance in metres is honoured, and the form shows it chosen.
+    close = text(client_as("resident").get("/services/?within=300"))
+    assert "老人午餐" not in close and '<option value="300" selected>' in close
+    farther = text(client_as("resident").get("/services/?within=2500"))
+    assert "老人午餐" in farther and "上门修水管" in farther
 
 
 def test_htmx_gets_only_the_results(session, world, client_as):
