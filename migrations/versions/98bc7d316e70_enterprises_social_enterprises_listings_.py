@@ -206,7 +206,7 @@ def upgrade():
     sa.Column('hidden_at', sa.DateTime(), nullable=True),
     sa.Column('hidden_reason', sa.String(length=24), nullable=True),
     sa.Column('hidden_note', sa.String(length=500), server_default='', nullable=False),
-    sa.Column('hidden_by_reports', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('hidden_by_reports', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('hidden_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('rating BETWEEN 1 AND 5', name=op.f('ck_service_reviews_rating_range')),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_service_reviews_author_id_users')),
