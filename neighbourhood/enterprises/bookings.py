@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from neighbourhood.accounts.models import User
 from neighbourhood.audit import services as audit
-from neighbourhood.db import DomainError, utcnow
+from neighbourhood.db import DomainError, give_back_places, take_place, utcnow
 from neighbourhood.enterprises import rules
 from neighbourhood.enterprises.models import (
     Booking, BookingStatus, EnterpriseOperator, PriceKind, ServiceListing, ServiceSlot,
@@ -49,17 +49,9 @@ def _tell(session: Session, booking: Booking, kind: str, by, *, to_enterprise: b
            compound_id=booking.compound_id, actor=by)
 
 
-def _take_place(session: Session, slot_id: int) -> bool:
-    taken = session.execute(update(ServiceSlot).where(ServiceSlot.id == slot_id, ServiceSlot.withdrawn_at.is_(None),
-                                                      ServiceSlot.taken < ServiceSlot.capacity)
-                            .values(taken=ServiceSlot.taken + 1).execution_options(synchronize_session=False))
-    return taken.rowcount == 1
-
-
 def _free_place(session: Session, slot_id: int | None) -> None:
     if slot_id is not None:
-        session.execute(update(ServiceSlot).where(ServiceSlot.id == slot_id, ServiceSlot.taken > 0)
-                        .values(taken=ServiceSlot.taken - 1).execution_options(synchronize_session=False))
+        give_back_places(session, ServiceSlot, slot_id)
 
 
 def _resident_compound_id(user: User, community_id: int) -> int:
@@ -93,7 +85,7 @@ def request(session: Session, *, listing: ServiceListing, user: User, slot: Serv
                       status=BookingStatus.REQUESTED, message=message, price_kind=listing.price_kind,
                       price=listing.price, requested_at=now)
     booking.listing, booking.enterprise, booking.user = listing, enterprise, user
-    if slot is not None and not _take_place(session, slot.id):
+    if slot is not None and not take_place(session, ServiceSlot, slot.id, ServiceSlot.withdrawn_at.is_(None)):
         raise DomainError(FULL)
     session.add(booking)
     session.flush()

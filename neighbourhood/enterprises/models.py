@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from neighbourhood.accounts.models import User
-from neighbourhood.db import enum_type, utcnow
+from neighbourhood.db import Places, enum_type, utcnow
 from neighbourhood.extensions import db
 from neighbourhood.moderation.content import Hideable
 from neighbourhood.places.models import Community, Compound
@@ -154,9 +154,8 @@ class ServiceListing(db.Model):
     )
 
 
-class ServiceSlot(db.Model):
-    """A time a service can be booked for, with its capacity. `taken` counts requested and accepted bookings and
-    moves only by conditional UPDATEs (taken < capacity), so parallel requests never overbook it."""
+class ServiceSlot(Places, db.Model):
+    """A time a service can be booked for, with its capacity; `taken` counts requested and accepted bookings."""
 
     __tablename__ = "service_slots"
 
@@ -165,22 +164,10 @@ class ServiceSlot(db.Model):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime] = mapped_column()
-    capacity: Mapped[int] = mapped_column()
-    taken: Mapped[int] = mapped_column(default=0, server_default="0")
     # Withdrawn by the enterprise: no longer offered, but kept for the bookings that name it in their history.
     withdrawn_at: Mapped[datetime | None]
 
     listing: Mapped[ServiceListing] = relationship(back_populates="slots")
-
-    __table_args__ = (
-        CheckConstraint("capacity > 0", name="capacity_positive"),
-        CheckConstraint("taken >= 0 AND taken <= capacity", name="taken_within_capacity"),
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-    )
-
-    @property
-    def free(self) -> int:
-        return self.capacity - self.taken
 
 
 class BookingStatus(enum.StrEnum):

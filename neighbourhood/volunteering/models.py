@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from neighbourhood.accounts.models import User
-from neighbourhood.db import enum_type, utcnow
+from neighbourhood.db import Places, enum_type, utcnow
 from neighbourhood.extensions import db
 from neighbourhood.places.models import Community, Compound
 
@@ -101,9 +101,8 @@ class Activity(db.Model):
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
 
-class Shift(db.Model):
-    """A slice of an activity with its own capacity. `taken` counts confirmed sign-ups; it moves only by
-    conditional UPDATEs (taken < capacity), so parallel sign-ups never overfill a shift."""
+class Shift(Places, db.Model):
+    """A slice of an activity with its own capacity; `taken` counts confirmed sign-ups."""
 
     __tablename__ = "volunteer_shifts"
 
@@ -113,20 +112,8 @@ class Shift(db.Model):
     label: Mapped[str] = mapped_column(String(60), default="")
     starts_at: Mapped[datetime] = mapped_column()
     ends_at: Mapped[datetime] = mapped_column()
-    capacity: Mapped[int] = mapped_column()
-    taken: Mapped[int] = mapped_column(default=0, server_default="0")
 
     activity: Mapped[Activity] = relationship(back_populates="shifts")
-
-    __table_args__ = (
-        CheckConstraint("capacity > 0", name="capacity_positive"),
-        CheckConstraint("taken >= 0 AND taken <= capacity", name="taken_within_capacity"),
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-    )
-
-    @property
-    def free(self) -> int:
-        return self.capacity - self.taken
 
 
 class SignupStatus(enum.StrEnum):

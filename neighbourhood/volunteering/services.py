@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from neighbourhood.accounts.models import User
 from neighbourhood.audit import services as audit
-from neighbourhood.db import DomainError, utcnow
+from neighbourhood.db import DomainError, give_back_places, take_place, utcnow
 from neighbourhood.notifications.services import notify
 from neighbourhood.places.models import Compound
 from neighbourhood.volunteering import rules, timebank
@@ -202,21 +202,13 @@ def cancel_activity(session: Session, *, activity: Activity, by: User, reason: s
         signup.status = SignupStatus.CANCELLED
         signup.cancelled_at = now
     for shift_id, places in freed.items():
-        session.execute(update(Shift).where(Shift.id == shift_id).values(taken=Shift.taken - places)
-                        .execution_options(synchronize_session=False))
+        give_back_places(session, Shift, shift_id, places)
     _record(session, activity, by, "volunteering.activity_cancelled", {"reason": reason})
     notify(session, recipients=[s.user for s in signups], kind="volunteering.cancelled", url=activity_url(activity),
            params={"title": activity.title, "reason": reason}, compound_id=activity.compound_id, actor=by)
 
 
 # --- sign-up, cancellation and the waitlist ------------------------------------------------------------------------
-
-def _take_place(session: Session, shift_id: int) -> bool:
-    """Take one place on the shift if one is free (one conditional UPDATE: parallel sign-ups never overfill)."""
-    result = session.execute(update(Shift).where(Shift.id == shift_id, Shift.taken < Shift.capacity)
-                             .values(taken=Shift.taken + 1).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
 
 def sign_up(session: Session, *, shift: Shift, user: User, accepted_risk: bool = False,
             now: datetime | None = None) -> Signup:
@@ -253,7 +245,7 @@ def sign_up(session: Session, *, shift: Shift, user: User, accepted_risk: bool =
         if reopened.rowcount != 1:
             raise DomainError(_l("You have signed up for this shift already."))
         session.refresh(signup)
-    if _take_place(session, shift.id):
+    if take_place(session, Shift, shift.id):
         signup.status = SignupStatus.CONFIRMED
     session.flush()
     _record(session, activity, user, "volunteering.signed_up",
@@ -313,8 +305,7 @@ def cancel_signup(session: Session, *, signup: Signup, by: User, now: datetime |
         return None
     promoted = _promote_next(session, shift, by)
     if promoted is None:
-        session.execute(update(Shift).where(Shift.id == shift.id, Shift.taken > 0)
-                        .values(taken=Shift.taken - 1).execution_options(synchronize_session=False))
+        give_back_places(session, Shift, shift.id)
     session.refresh(shift)
     return promoted
 
